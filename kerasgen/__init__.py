@@ -1,0 +1,10 @@
+"""kerasgen: a TensorFlow/Keras model zoo of classic generative models.
+
+Every family is a `keras.Model` that trains with `model.fit`, saves with `model.save`, exports a
+SavedModel for TF Serving with `model.export`, and trains under `tf.distribute` strategies.
+"""
+
+__version__ = "0.1.0"
+
+from kerasgen import callbacks, data, images, losses, models  # noqa: E402,F401
+from kerasgen.models import GAN, GenerativeModel  # noqa: E402,F401

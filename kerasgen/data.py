@@ -1,0 +1,359 @@
+"""tf.data input pipelines, batched and prefetched.
+
+* `digits`: scikit-learn's bundled 8x8 handwritten digits (1,797 images, 17 grey levels 0..16),
+  split as in Tomczak & Welling's VAE experiments: train = first 1000, val = next 350,
+  test = last 447. Scaled to [-1, 1] by default, or the raw integer levels (`raw=True`).
+* `toy`: 2-D Gaussian mixtures of the PacGAN protocol (Lin et al. 2018): `ring8` (8 modes on the
+  unit circle at angles 2*pi*k/8, std 0.01) and `grid25` (modes at {-4,-2,0,2,4}^2, std 0.05).
+* `image_folder`: a folder of JPEG/PNG/BMP/GIF files, centre-cropped, resized, in [-1, 1].
+* `from_tfds`: any TensorFlow Datasets image dataset (e.g. `lsun/bedroom`, `celeb_a`,
+  `cycle_gan/horse2zebra`).
+* `from_numpy`: an in-memory array.
+* `unpaired`: zip two independently shuffled domains for unpaired translation.
+"""
+
+import os
+import warnings
+
+import numpy as np
+import tensorflow as tf
+
+AUTOTUNE = tf.data.AUTOTUNE
+DIGITS_SPLITS = {"train": (0, 1000), "val": (1000, 1350), "test": (1350, 1797)}
+DIGITS_LEVELS = 17
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+
+TOY_MIXTURES = {
+    "ring8": {
+        "means": np.stack(
+            [np.cos(2 * np.pi * np.arange(8) / 8), np.sin(2 * np.pi * np.arange(8) / 8)], axis=1
+        ),
+        "std": 0.01,
+    },
+    "grid25": {
+        "means": np.array([[x, y] for x in (-4, -2, 0, 2, 4) for y in (-4, -2, 0, 2, 4)],
+                          dtype=np.float64),
+        "std": 0.05,
+    },
+}
+
+
+def _check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+def _finish(ds, batch_size, shuffle, seed, repeat, drop_remainder, cache=True, buffer=10_000):
+    """Caches, shuffles, repeats, batches and prefetches a dataset of single examples."""
+    if batch_size is not None:
+        _check_positive_int(batch_size, "batch_size")
+    if cache:
+        ds = ds.cache()
+    if shuffle:
+        ds = ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        ds = ds.repeat()
+    if batch_size is not None:
+        ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    return ds.prefetch(AUTOTUNE)
+
+
+def _resize(images, image_size):
+    """Resizes a float image batch or image to `image_size` (int or (h, w)) with antialiasing."""
+    size = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
+    return tf.image.resize(images, size, method="area" if size[0] <= images.shape[-3] else
+                           "bilinear", antialias=True)
+
+
+# ---------------------------------------------------------------------------------- digits
+def load_digits_array(split="train", raw=True):
+    """Returns `(images, labels)` of a digits split as NumPy: images (n, 8, 8) in 0..16."""
+    if split not in DIGITS_SPLITS and split != "all":
+        raise ValueError(f"Unknown digits split {split!r}; expected one of "
+                         f"{sorted(DIGITS_SPLITS) + ['all']}.")
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    images = bunch.images.astype(np.int32)
+    labels = bunch.target.astype(np.int32)
+    if split != "all":
+        lo, hi = DIGITS_SPLITS[split]
+        images, labels = images[lo:hi], labels[lo:hi]
+    if not raw:
+        images = images.astype(np.float32) / 8.0 - 1.0
+    return images, labels
+
+
+def digits(split="train", image_size=8, batch_size=64, raw=False, channels=1, with_labels=False,
+           shuffle=None, repeat=False, seed=None, drop_remainder=False):
+    """scikit-learn's 8x8 digits as a tf.data pipeline.
+
+    Args:
+        split: "train" (first 1000), "val" (next 350), "test" (last 447) or "all".
+        image_size: output side in pixels (8 keeps the originals).
+        batch_size: batch size, or None for unbatched examples.
+        raw: if True, yield the integer grey levels 0..16 (int32; resized with nearest
+            neighbour when `image_size != 8`) instead of floats in [-1, 1].
+        channels: 1 or 3 (the grey image repeated).
+        with_labels: yield `(image, label)` pairs.
+        shuffle: shuffle examples; defaults to True for "train", False otherwise.
+        repeat: repeat forever.
+
+    Returns:
+        A `tf.data.Dataset` of images of shape (image_size, image_size, channels).
+
+    Example:
+        >>> ds = digits("train", image_size=16, batch_size=32)
+        >>> next(iter(ds)).shape
+        TensorShape([32, 16, 16, 1])
+    """
+    image_size = _check_positive_int(image_size, "image_size")
+    if channels not in (1, 3):
+        raise ValueError(f"`channels` must be 1 or 3, got {channels!r}.")
+    images, labels = load_digits_array(split, raw=True)
+    images = images[..., None]
+    if raw:
+        x = tf.constant(images, tf.int32)
+        if image_size != 8:
+            x = tf.cast(tf.image.resize(x, (image_size, image_size), method="nearest"), tf.int32)
+    else:
+        x = tf.constant(images.astype(np.float32) / 16.0)
+        if image_size != 8:
+            x = tf.clip_by_value(_resize(x, image_size), 0.0, 1.0)
+        x = x * 2.0 - 1.0
+    if channels == 3:
+        x = tf.repeat(x, 3, axis=-1)
+    ds = tf.data.Dataset.from_tensor_slices((x, labels) if with_labels else x)
+    if shuffle is None:
+        shuffle = split == "train"
+    return _finish(ds, batch_size, shuffle, seed, repeat, drop_remainder, buffer=2000)
+
+
+# ---------------------------------------------------------------------------------- toy
+def toy_mixture(name):
+    """Returns `(means, std)` of a toy mixture ("ring8" or "grid25")."""
+    if name not in TOY_MIXTURES:
+        raise ValueError(f"Unknown toy mixture {name!r}; expected one of {sorted(TOY_MIXTURES)}.")
+    spec = TOY_MIXTURES[name]
+    return spec["means"].astype(np.float32), float(spec["std"])
+
+
+def toy_samples(name, num_samples, seed=None):
+    """Draws `num_samples` points of a toy mixture as a float32 NumPy array (uniform modes)."""
+    means, std = toy_mixture(name)
+    num_samples = _check_positive_int(num_samples, "num_samples")
+    rng = np.random.default_rng(seed)
+    modes = rng.integers(0, len(means), size=num_samples)
+    return (means[modes] + std * rng.standard_normal((num_samples, 2))).astype(np.float32)
+
+
+def toy(name, batch_size=256, num_samples=None, seed=None):
+    """A 2-D Gaussian mixture stream: endless when `num_samples` is None, else that many points.
+
+    Args:
+        name: "ring8" or "grid25" (see the module docstring).
+        batch_size: batch size, or None for single points.
+        num_samples: None for an endless stream, or the number of points of a sized dataset.
+        seed: int or None.
+    """
+    means, std = toy_mixture(name)
+    if num_samples is not None:
+        return _finish(tf.data.Dataset.from_tensor_slices(toy_samples(name, num_samples, seed)),
+                       batch_size, False, seed, False, False, cache=False)
+    means_t = tf.constant(means)
+    k = len(means)
+
+    def draw(seed_pair):
+        mode = tf.random.stateless_uniform((), seed_pair, 0, k, dtype=tf.int32)
+        noise = tf.random.stateless_normal((2,), seed_pair[::-1] + 1)
+        return tf.gather(means_t, mode) + std * noise
+
+    seeds = tf.data.Dataset.random(seed=seed).batch(2)
+    ds = seeds.map(draw, num_parallel_calls=AUTOTUNE)
+    return _finish(ds, batch_size, False, seed, False, False, cache=False)
+
+
+# ---------------------------------------------------------------------------------- files
+def _list_images(path, recursive=True):
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"Image folder not found: {path!r}.")
+    if not os.path.isdir(path):
+        raise NotADirectoryError(f"Not a folder: {path!r} (image_folder expects a directory).")
+    files = []
+    for root, dirs, names in os.walk(path):
+        dirs.sort()
+        files.extend(os.path.join(root, n) for n in sorted(names)
+                     if n.lower().endswith(IMAGE_EXTENSIONS))
+        if not recursive:
+            break
+    if not files:
+        raise ValueError(
+            f"No image files ({', '.join(IMAGE_EXTENSIONS)}) in folder {path!r}."
+        )
+    return files
+
+
+def _check_image_file(filename):
+    """Returns None when the file decodes as an image, else the reason it does not."""
+    from PIL import Image
+
+    try:
+        with Image.open(filename) as im:
+            im.load()  # decodes the whole image: catches truncated files too
+    except Exception as e:  # PIL raises many types for bad files
+        return f"{type(e).__name__}: {e}"
+    return None
+
+
+def _decode(contents, channels):
+    image = tf.io.decode_image(contents, channels=channels, expand_animations=False)
+    image.set_shape((None, None, channels))
+    return image
+
+
+def center_crop_resize(image, image_size):
+    """Crops the central square of an image (H, W, C) and resizes it; returns floats in [-1, 1]."""
+    shape = tf.shape(image)
+    h, w = shape[0], shape[1]
+    side = tf.minimum(h, w)
+    image = tf.image.crop_to_bounding_box(image, (h - side) // 2, (w - side) // 2, side, side)
+    image = tf.cast(image, tf.float32) / 255.0
+    size = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
+    image = tf.image.resize(image, size, method="area", antialias=True)
+    return tf.clip_by_value(image, 0.0, 1.0) * 2.0 - 1.0
+
+
+def image_folder(path, image_size=64, channels=3, batch_size=64, shuffle=True, seed=None,
+                 repeat=False, on_error="raise", recursive=True, cache=False,
+                 drop_remainder=False):
+    """Images from a folder (JPEG, PNG, BMP, GIF), centre-cropped and resized, in [-1, 1].
+
+    Every file is checked before the pipeline is built, so a broken file is reported by name
+    instead of failing mid-epoch.
+
+    Args:
+        path: the folder (searched recursively unless `recursive=False`).
+        image_size: output side in pixels, or (height, width).
+        channels: 1 (grey) or 3 (RGB).
+        on_error: "raise" (default) raises ValueError naming an unreadable or non-image file;
+            "skip" leaves such files out with a warning.
+
+    Raises:
+        FileNotFoundError: `path` does not exist.
+        ValueError: no image in the folder, or (on_error="raise") a file that does not decode.
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"`on_error` must be 'raise' or 'skip', got {on_error!r}.")
+    if channels not in (1, 3):
+        raise ValueError(f"`channels` must be 1 or 3, got {channels!r}.")
+    files = _list_images(path, recursive)
+    good = []
+    for f in files:
+        problem = _check_image_file(f)
+        if problem is None:
+            good.append(f)
+        elif on_error == "raise":
+            raise ValueError(f"Cannot read image file {f!r}: {problem}. Remove it or pass "
+                             "on_error='skip'.")
+        else:
+            warnings.warn(f"Skipping unreadable image file {f!r}: {problem}")
+    if not good:
+        raise ValueError(f"No readable image in folder {os.fspath(path)!r}.")
+    ds = tf.data.Dataset.from_tensor_slices(good)
+    if shuffle:
+        ds = ds.shuffle(len(good), seed=seed, reshuffle_each_iteration=True)
+
+    def load(filename):
+        return center_crop_resize(_decode(tf.io.read_file(filename), channels), image_size)
+
+    ds = ds.map(load, num_parallel_calls=AUTOTUNE)
+    return _finish(ds, batch_size, False, seed, repeat, drop_remainder, cache=cache)
+
+
+def from_tfds(name, split="train", image_size=64, batch_size=64, image_key="image", channels=None,
+              shuffle=True, seed=None, repeat=False, data_dir=None, download=True,
+              drop_remainder=False, crop=True):
+    """An image dataset from TensorFlow Datasets, centre-cropped, resized, in [-1, 1].
+
+    Args:
+        name: a tfds name such as "lsun/bedroom", "celeb_a", "cycle_gan/horse2zebra", "mnist".
+        split: a tfds split string ("train", "trainA", "test[:10%]", ...).
+        image_key: the feature that holds the image.
+        channels: convert to 1 or 3 channels; None keeps the dataset's.
+        data_dir: tfds data directory (default: tfds's own, usually ~/tensorflow_datasets).
+        download: let tfds download and prepare the data when it is missing.
+        crop: centre-crop to a square before resizing.
+    """
+    import tensorflow_datasets as tfds
+
+    ds = tfds.load(name, split=split, data_dir=data_dir, download=download,
+                   shuffle_files=bool(shuffle))
+
+    def load(example):
+        if image_key not in example:
+            raise ValueError(f"tfds dataset {name!r} has no feature {image_key!r}; it has "
+                             f"{sorted(example)}.")
+        image = example[image_key]
+        if channels == 3 and image.shape[-1] == 1:
+            image = tf.image.grayscale_to_rgb(image)
+        elif channels == 1 and image.shape[-1] == 3:
+            image = tf.image.rgb_to_grayscale(image)
+        if crop:
+            return center_crop_resize(image, image_size)
+        image = tf.cast(image, tf.float32) / 255.0
+        size = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
+        return tf.image.resize(image, size, antialias=True) * 2.0 - 1.0
+
+    ds = ds.map(load, num_parallel_calls=AUTOTUNE)
+    return _finish(ds, batch_size, shuffle, seed, repeat, drop_remainder, cache=False)
+
+
+def from_numpy(array, batch_size=64, shuffle=True, seed=None, repeat=False, value_range=None,
+               drop_remainder=False):
+    """A dataset from an in-memory array (or a tuple of arrays of equal length).
+
+    Args:
+        value_range: None keeps the values (as float32); `(low, high)` rescales linearly from
+            that range to [-1, 1] (e.g. `(0, 255)` for uint8 images).
+    """
+    arrays = array if isinstance(array, tuple) else (array,)
+    arrays = tuple(np.asarray(a) for a in arrays)
+    if any(len(a) == 0 for a in arrays):
+        raise ValueError("from_numpy got an empty array.")
+    if len({len(a) for a in arrays}) != 1:
+        raise ValueError(f"Arrays must have equal lengths, got {[len(a) for a in arrays]}.")
+    first = arrays[0].astype(np.float32)
+    if value_range is not None:
+        lo, hi = value_range
+        if not hi > lo:
+            raise ValueError(f"`value_range` must be (low, high) with high > low, got "
+                             f"{value_range!r}.")
+        first = (first - lo) / (hi - lo) * 2.0 - 1.0
+    arrays = (first,) + arrays[1:]
+    ds = tf.data.Dataset.from_tensor_slices(arrays if len(arrays) > 1 else first)
+    return _finish(ds, batch_size, shuffle, seed, repeat, drop_remainder, cache=False,
+                   buffer=len(first))
+
+
+def unpaired(ds_x, ds_y, shuffle_buffer=1000, seed=None):
+    """Zips two *unbatched* or batched domains independently: the shorter one is repeated.
+
+    Each domain is shuffled on its own (different seeds), so pairs carry no correspondence.
+    Both datasets must be finite or both endless. Yields `(x, y)`.
+    """
+    len_x = ds_x.cardinality().numpy()
+    len_y = ds_y.cardinality().numpy()
+    if len_x == 0 or len_y == 0:
+        raise ValueError("unpaired() got an empty domain dataset.")
+    if shuffle_buffer:
+        s = None if seed is None else seed + 1
+        ds_x = ds_x.shuffle(shuffle_buffer, seed=seed)
+        ds_y = ds_y.shuffle(shuffle_buffer, seed=s)
+    if len_x >= 0 and len_y >= 0 and len_x != len_y:
+        if len_x < len_y:
+            ds_x = ds_x.repeat()
+        else:
+            ds_y = ds_y.repeat()
+    return tf.data.Dataset.zip((ds_x, ds_y)).prefetch(AUTOTUNE)

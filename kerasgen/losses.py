@@ -1,0 +1,121 @@
+"""Adversarial losses as pure functions of discriminator outputs.
+
+All functions take *logits* (pre-sigmoid discriminator outputs; the raw critic value for the
+Wasserstein losses) of any shape `(batch, ...)`: a 1-D output per example or a patch map
+(PatchGAN). Each returns the scalar mean over every element. Sigmoid cross-entropies are computed
+from logits with `softplus`, which is stable for large |logits|.
+
+With D(x) = sigmoid(l(x)):
+
+* Discriminator (Goodfellow et al. 2014):  -E[log D(x)] - E[log(1 - D(G(z)))]
+  = E[softplus(-l_real)] + E[softplus(l_fake)].
+* Minimax (saturating) generator:          E[log(1 - D(G(z)))] = -E[softplus(l_fake)].
+* Non-saturating generator ("log D trick"): -E[log D(G(z))] = E[softplus(-l_fake)].
+* Least squares (Mao et al. 2017), targets 1 for real, 0 for fake:
+  D: 0.5 E[(l_real - 1)^2] + 0.5 E[l_fake^2];  G: 0.5 E[(l_fake - 1)^2].
+  (The discriminator output is used directly, without a sigmoid.)
+* Wasserstein (Arjovsky et al. 2017), critic f:  critic loss E[f(G(z))] - E[f(x)];
+  generator loss -E[f(G(z))].
+* Gradient penalty (Gulrajani et al. 2017): E[(||grad_x_hat f(x_hat)||_2 - 1)^2] with
+  x_hat = eps x + (1 - eps) G(z), eps ~ U(0, 1) drawn once per example.
+"""
+
+import keras
+from keras import ops
+
+
+def _mean(x):
+    return ops.mean(ops.cast(x, "float32"))
+
+
+def discriminator_loss(real_logits, fake_logits):
+    """Standard GAN discriminator loss, -E[log D(x)] - E[log(1 - D(G(z)))], from logits."""
+    return _mean(ops.softplus(-real_logits)) + _mean(ops.softplus(fake_logits))
+
+
+def minimax_generator_loss(fake_logits):
+    """Saturating minimax generator loss E[log(1 - D(G(z)))] (to be minimized)."""
+    return -_mean(ops.softplus(fake_logits))
+
+
+def non_saturating_generator_loss(fake_logits):
+    """Non-saturating generator loss -E[log D(G(z))] ("log D trick")."""
+    return _mean(ops.softplus(-fake_logits))
+
+
+def least_squares_discriminator_loss(real_outputs, fake_outputs):
+    """LSGAN discriminator loss 0.5 E[(D(x) - 1)^2] + 0.5 E[D(G(z))^2]."""
+    real_outputs = ops.cast(real_outputs, "float32")
+    fake_outputs = ops.cast(fake_outputs, "float32")
+    return 0.5 * _mean(ops.square(real_outputs - 1.0)) + 0.5 * _mean(ops.square(fake_outputs))
+
+
+def least_squares_generator_loss(fake_outputs):
+    """LSGAN generator loss 0.5 E[(D(G(z)) - 1)^2]."""
+    return 0.5 * _mean(ops.square(ops.cast(fake_outputs, "float32") - 1.0))
+
+
+def wasserstein_critic_loss(real_outputs, fake_outputs):
+    """Wasserstein critic loss E[f(G(z))] - E[f(x)] (minimizing it maximizes the W estimate)."""
+    return _mean(fake_outputs) - _mean(real_outputs)
+
+
+def wasserstein_generator_loss(fake_outputs):
+    """Wasserstein generator loss -E[f(G(z))]."""
+    return -_mean(fake_outputs)
+
+
+def interpolate(real, fake, seed=None):
+    """Returns eps * real + (1 - eps) * fake with eps ~ Uniform(0, 1), one eps per example."""
+    real = ops.cast(real, "float32")
+    fake = ops.cast(fake, "float32")
+    batch = ops.shape(real)[0]
+    eps_shape = (batch,) + (1,) * (len(real.shape) - 1)
+    eps = keras.random.uniform(eps_shape, 0.0, 1.0, seed=seed)
+    return eps * real + (1.0 - eps) * fake
+
+
+def gradient_penalty(critic, real, fake, seed=None, target=1.0):
+    """WGAN-GP penalty E[(||grad f(x_hat)||_2 - target)^2] at random interpolates x_hat.
+
+    Args:
+        critic: callable mapping a batch to critic outputs.
+        real, fake: batches of the same shape.
+        seed: int or `keras.random.SeedGenerator` for the per-example eps ~ U(0, 1).
+        target: the gradient norm the penalty pulls towards (1 in Gulrajani et al.).
+
+    Uses `tf.GradientTape` (TensorFlow backend) for the inner gradient.
+    """
+    import tensorflow as tf
+
+    x_hat = interpolate(real, fake, seed=seed)
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        outputs = critic(x_hat, training=True)
+        total = tf.reduce_sum(tf.cast(outputs, "float32"))
+    grads = tape.gradient(total, x_hat)
+    axes = list(range(1, len(x_hat.shape)))
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
+    return tf.reduce_mean(tf.square(norms - target))
+
+
+GENERATOR_LOSSES = {
+    "non_saturating": non_saturating_generator_loss,
+    "minimax": minimax_generator_loss,
+    "least_squares": least_squares_generator_loss,
+}
+
+DISCRIMINATOR_LOSSES = {
+    "non_saturating": discriminator_loss,
+    "minimax": discriminator_loss,
+    "least_squares": least_squares_discriminator_loss,
+}
+
+
+def get_gan_losses(name):
+    """Returns `(generator_loss, discriminator_loss)` for a loss name."""
+    if name not in GENERATOR_LOSSES:
+        raise ValueError(
+            f"Unknown GAN loss {name!r}; expected one of {sorted(GENERATOR_LOSSES)}."
+        )
+    return GENERATOR_LOSSES[name], DISCRIMINATOR_LOSSES[name]

@@ -1,0 +1,236 @@
+"""The shared model contract: every family's tests subclass `ContractTests`.
+
+A family's test module declares a subclass that says how to make a small model, a data batch and
+(for deterministic steps) the noise its `train_step` accepts; it then inherits every test below:
+
+    class TestGANContract(ContractTests):
+        def make_model(self, seed=0):
+            return kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(8,), seed=seed)
+
+        def make_x(self, batch_size, seed=0):
+            return np.random.default_rng(seed).normal(size=(batch_size, 2)).astype("float32")
+
+Checks: fit for two steps (graph and eager); fit under a two-replica MirroredStrategy; one
+strategy step equals one single-device step on the same global batch (catches summing
+per-replica mean losses); generate is seeded and validates its argument; get_config/from_config
+and `.keras` save/load round trips; export of a model only ever trained through `train_step`,
+reloaded in a fresh process and listed by `saved_model_cli`.
+"""
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import keras
+
+
+_STRATEGY = []
+
+
+def two_replica_strategy():
+    """One MirroredStrategy over two logical CPUs, shared by every test of the process.
+
+    A new MirroredStrategy per test would restart the collective instance keys, and a later
+    all-reduce could meet the stale state of an earlier model with other shapes.
+    """
+    devices = tf.config.list_logical_devices("CPU")
+    if len(devices) < 2:
+        pytest.skip("needs two logical CPU devices (set up in conftest.py)")
+    if not _STRATEGY:
+        _STRATEGY.append(tf.distribute.MirroredStrategy([d.name for d in devices[:2]]))
+    return _STRATEGY[0]
+
+
+class ContractTests:
+    """Mixin of contract tests; subclasses implement the `make_*` hooks."""
+
+    batch_size = 8
+    #: models whose random draws cannot be fed in set this False to skip the equivalence test
+    supports_fixed_noise = True
+    equivalence_atol = 1e-5
+
+    # ---------------------------------------------------------------- hooks
+    def make_model(self, seed=0):
+        raise NotImplementedError
+
+    def make_x(self, batch_size, seed=0):
+        """A NumPy batch (or tuple of batches) of training data."""
+        raise NotImplementedError
+
+    def make_noise(self, model, batch_size, seed=0):
+        """The noise `train_step` accepts as the second element of a batch (GAN: z)."""
+        rng = np.random.default_rng(seed + 100)
+        return rng.normal(size=(batch_size, model.latent_dim)).astype("float32")
+
+    def serving_inputs(self, model):
+        """Keyword inputs for the `serving_default` signature."""
+        rng = np.random.default_rng(5)
+        return {"z": rng.normal(size=(3, model.latent_dim)).astype("float32")}
+
+    def sgd_optimizers(self, model):
+        return {name: keras.optimizers.SGD(0.05) for name in model.optimizer_specs}
+
+    # ---------------------------------------------------------------- helpers
+    def dataset(self, num_batches=2, seed=0, with_noise=False, model=None):
+        xs = [self.make_x(self.batch_size, seed=seed + i) for i in range(num_batches)]
+        if with_noise:
+            noise = [self.make_noise(model, self.batch_size, seed=seed + i)
+                     for i in range(num_batches)]
+            items = [(x, n) for x, n in zip(xs, noise)]
+        else:
+            items = xs
+
+        def gen():
+            yield from items
+
+        spec = tf.nest.map_structure(lambda a: tf.TensorSpec(a.shape, a.dtype), items[0])
+        return tf.data.Dataset.from_generator(gen, output_signature=spec)
+
+    @staticmethod
+    def network_weights(model):
+        return {name: [np.array(w) for w in net.weights]
+                for name, net in model.networks().items()}
+
+    @staticmethod
+    def assert_finite_logs(history):
+        assert history.history, "fit returned no logs"
+        for name, values in history.history.items():
+            assert np.all(np.isfinite(values)), f"{name} is not finite: {values}"
+
+    # ---------------------------------------------------------------- tests
+    def test_contract_attributes(self):
+        model = self.make_model()
+        assert model.built
+        assert isinstance(model.sample_shape, tuple)
+        for name in model.networks():
+            assert isinstance(getattr(model, name), keras.Model)
+
+    def test_fit_two_steps_graph_and_eager(self):
+        for run_eagerly in (False, True):
+            model = self.make_model()
+            model.compile(run_eagerly=run_eagerly)
+            before = self.network_weights(model)
+            history = model.fit(self.dataset(2), epochs=1, verbose=0)
+            self.assert_finite_logs(history)
+            after = self.network_weights(model)
+            for name in before:
+                changed = any(not np.allclose(a, b) for a, b in zip(before[name], after[name]))
+                assert changed, f"{name} did not change after two steps (eager={run_eagerly})"
+
+    def test_fit_under_mirrored_strategy(self):
+        strategy = two_replica_strategy()
+        with strategy.scope():
+            model = self.make_model()
+            model.compile()
+        history = model.fit(self.dataset(2), epochs=1, verbose=0)
+        self.assert_finite_logs(history)
+        for name in model.optimizer_specs:
+            assert int(getattr(model, name).iterations.numpy()) >= 1, name
+
+    def test_strategy_step_equals_single_device_step(self):
+        if not self.supports_fixed_noise:
+            pytest.skip("this family's random draws cannot be fed in")
+        single = self.make_model(seed=0)
+        single.compile(**self.sgd_optimizers(single))
+        initial = single.get_weights()
+        strategy = two_replica_strategy()
+        with strategy.scope():
+            mirrored = self.make_model(seed=0)
+            mirrored.compile(**self.sgd_optimizers(mirrored))
+        mirrored.set_weights(initial)
+        data = self.dataset(1, seed=3, with_noise=True, model=single)
+        single.fit(data, epochs=1, verbose=0)
+        mirrored.fit(data, epochs=1, verbose=0)
+        w_single = self.network_weights(single)
+        w_mirrored = self.network_weights(mirrored)
+        w_initial = self.network_weights(self._with_weights(initial))
+        moved = 0.0
+        for name in w_single:
+            for a, b, c in zip(w_single[name], w_mirrored[name], w_initial[name]):
+                np.testing.assert_allclose(b, a, atol=self.equivalence_atol, rtol=0,
+                                           err_msg=f"{name} differs under the strategy")
+                moved = max(moved, float(np.max(np.abs(a - c))))
+        assert moved > 10 * self.equivalence_atol, "the step did not move the weights"
+
+    def _with_weights(self, weights):
+        model = self.make_model(seed=0)
+        model.set_weights(weights)
+        return model
+
+    def test_generate_is_seeded_and_validated(self):
+        model = self.make_model()
+        a = model.generate(5, seed=7)
+        b = model.generate(5, seed=7)
+        c = model.generate(5, seed=8)
+        assert a.shape == (5,) + tuple(model.sample_shape)
+        np.testing.assert_array_equal(a, b)
+        assert not np.allclose(a, c)
+        for bad in (0, -3, 2.5, "4", True, None):
+            with pytest.raises(ValueError, match="num_samples"):
+                model.generate(bad)
+
+    def test_config_round_trip(self):
+        model = self.make_model()
+        json.dumps(keras.saving.serialize_keras_object(model))  # JSON-serializable
+        config = model.get_config()
+        clone = type(model).from_config(copy.deepcopy(config))
+        assert clone.get_config() == config
+        clone.set_weights(model.get_weights())
+        np.testing.assert_allclose(clone.generate(4, seed=1), model.generate(4, seed=1),
+                                   atol=1e-6)
+
+    def test_keras_save_load_round_trip(self, tmp_path):
+        model = self.make_model()
+        model.compile()
+        model.fit(self.dataset(1), epochs=1, verbose=0)
+        path = str(tmp_path / "model.keras")
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        np.testing.assert_array_equal(loaded.generate(6, seed=3), model.generate(6, seed=3))
+        for name in model.optimizer_specs:
+            assert int(getattr(loaded, name).iterations.numpy()) == int(
+                getattr(model, name).iterations.numpy())
+            for a, b in zip(getattr(model, name).variables, getattr(loaded, name).variables):
+                np.testing.assert_array_equal(np.array(a), np.array(b))
+
+    def test_export_reloads_in_fresh_process(self, tmp_path):
+        model = self.make_model()
+        model.compile()
+        model.fit(self.dataset(1), epochs=1, verbose=0)  # only ever trained via train_step
+        export_dir = str(tmp_path / "export" / "1")
+        model.export(export_dir)
+        assert not [p for p in os.listdir(tmp_path / "export") if p.startswith(".tmp")]
+        inputs = self.serving_inputs(model)
+        in_path = str(tmp_path / "inputs.npz")
+        out_path = str(tmp_path / "outputs.npz")
+        np.savez(in_path, **inputs)
+        script = textwrap.dedent(f"""
+            import numpy as np, tensorflow as tf
+            loaded = tf.saved_model.load({export_dir!r})
+            fn = loaded.signatures["serving_default"]
+            inputs = dict(np.load({in_path!r}))
+            outputs = fn(**{{k: tf.constant(v) for k, v in inputs.items()}})
+            np.savez({out_path!r}, **{{k: v.numpy() for k, v in outputs.items()}})
+        """)
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+        subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=300)
+        outputs = dict(np.load(out_path))
+        expected = model.serving_endpoints()
+        fn, _ = next(iter(expected.values()))
+        reference = fn(**{k: tf.constant(v) for k, v in inputs.items()})
+        assert sorted(outputs) == sorted(reference)
+        for key, value in reference.items():
+            np.testing.assert_allclose(outputs[key], np.array(value), atol=1e-5)
+        cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+        if os.path.exists(cli):
+            shown = subprocess.run([cli, "show", "--all", "--dir", export_dir], check=True,
+                                   capture_output=True, text=True, env=env, timeout=300).stdout
+            assert "serving_default" in shown
+            for key in inputs:
+                assert key in shown

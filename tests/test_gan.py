@@ -1,0 +1,62 @@
+"""GAN (Goodfellow 2014): the shared contract plus the k-discriminator-steps schedule."""
+
+import numpy as np
+import pytest
+
+import kerasgen
+from contract import ContractTests
+
+
+class TestGANContract(ContractTests):
+    def make_model(self, seed=0):
+        return kerasgen.GAN(latent_dim=3, sample_shape=(2,), hidden_units=(16, 16), seed=seed)
+
+    def make_x(self, batch_size, seed=0):
+        return kerasgen.data.toy_samples("ring8", batch_size, seed=seed)
+
+
+class TestGANImageContract(ContractTests):
+    """The same contract on image-shaped samples (an MLP on 8x8 digits, tanh output)."""
+
+    def make_model(self, seed=0):
+        return kerasgen.GAN(latent_dim=4, sample_shape=(8, 8, 1), hidden_units=(16,),
+                            output_activation="tanh", seed=seed)
+
+    def make_x(self, batch_size, seed=0):
+        images, _ = kerasgen.data.load_digits_array("train", raw=False)
+        return images[seed * batch_size:(seed + 1) * batch_size, :, :, None]
+
+
+@pytest.mark.parametrize("d_steps,steps,expected_g", [(1, 6, 6), (2, 6, 3), (3, 7, 2)])
+def test_d_steps_schedule(d_steps, steps, expected_g):
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(8,), d_steps=d_steps)
+    model.compile()
+    data = kerasgen.data.toy("ring8", batch_size=16)
+    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+    assert int(model.d_optimizer.iterations.numpy()) == steps
+    assert int(model.g_optimizer.iterations.numpy()) == expected_g
+
+
+def test_bad_arguments_name_the_culprit():
+    with pytest.raises(ValueError, match="d_steps"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), d_steps=0)
+    with pytest.raises(ValueError, match="latent_dim"):
+        kerasgen.GAN()
+    with pytest.raises(ValueError, match="loss"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), loss="hinge-ish")
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,))
+    with pytest.raises(ValueError, match="d_optimizer"):
+        model.compile(optimizer="adam")
+    model.compile()
+    wrong = kerasgen.data.from_numpy(np.zeros((8, 3), "float32"), batch_size=4)
+    with pytest.raises(ValueError, match=r"\(2,\)"):
+        model.fit(wrong, epochs=1, verbose=0)
+
+
+def test_paper_default_optimizers():
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,))
+    model.compile()
+    for opt in (model.d_optimizer, model.g_optimizer):
+        assert opt.__class__.__name__ == "Adam"
+        assert np.isclose(float(opt.learning_rate), 2e-4)
+        assert np.isclose(opt.beta_1, 0.5)
