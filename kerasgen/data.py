@@ -208,8 +208,11 @@ def _check_image_file(filename):
 
 
 def _decode(contents, channels):
-    image = tf.io.decode_image(contents, channels=channels, expand_animations=False)
-    image.set_shape((None, None, channels))
+    # GIF decodes only to RGB: decode everything as RGB, then convert to grey when asked.
+    image = tf.io.decode_image(contents, channels=3, expand_animations=False)
+    image.set_shape((None, None, 3))
+    if channels == 1:
+        image = tf.image.rgb_to_grayscale(image)
     return image
 
 

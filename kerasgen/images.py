@@ -63,3 +63,42 @@ def save_image_grid(images, path, ncols=None, value_range=(-1.0, 1.0), scale=Non
     if scale is None:
         scale = max(1, 256 // max(grid.shape[0], grid.shape[1]) or 1)
     return save_image(grid, path, scale=scale)
+
+
+def scatter_plot(points, path, reference=None, size=512, extent=None):
+    """Draws 2-D points (N, 2) as a PNG scatter plot, with optional reference points (modes) in red.
+
+    Pure NumPy + PIL, so it works without matplotlib.
+    """
+    from PIL import Image, ImageDraw
+
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"scatter_plot expects points of shape (N, 2), got {points.shape}.")
+    allpts = points if reference is None else np.concatenate([points, reference])
+    if extent is None:
+        lo, hi = allpts.min(), allpts.max()
+        pad = 0.1 * (hi - lo + 1e-9)
+        extent = (lo - pad, hi + pad)
+    lo, hi = extent
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+
+    def to_px(p):
+        return (p - lo) / (hi - lo) * (size - 1)
+
+    for x, y in to_px(points):
+        draw.point((x, size - 1 - y), fill=(30, 60, 160))
+    if reference is not None:
+        for x, y in to_px(np.asarray(reference, dtype=np.float64)):
+            draw.ellipse((x - 3, size - 4 - y, x + 3, size + 2 - y), outline=(220, 30, 30))
+    write_atomically(path, lambda tmp: image.save(tmp, format="PNG"))
+    return os.fspath(path)
+
+
+def save_samples(samples, path, **kwargs):
+    """Saves samples as a picture: an image grid, or a scatter plot for 2-D points."""
+    samples = np.asarray(samples)
+    if samples.ndim == 2 and samples.shape[1] == 2:
+        return scatter_plot(samples, path, **kwargs)
+    return save_image_grid(samples, path, **kwargs)

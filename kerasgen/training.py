@@ -1,0 +1,212 @@
+"""Recipe training as a library function: `train_and_evaluate(recipe, model_dir, ...)`.
+
+`python -m kerasgen.train` is a thin absl wrapper around it. The model directory holds:
+
+* `checkpoints/ckpt-NNNNNNNN/` (weights of every network *and* every optimizer, plus `state.json`
+  with the epoch and step). Each is written under a temporary name and renamed when complete, so a
+  kill during a write leaves the previous checkpoint usable; the newest complete one is resumed.
+* `logs/` TensorBoard scalars and sample grids, `samples/` PNG grids,
+* `preset/` the final preset (config.json, model.weights.h5, metadata.json) that
+  `kerasgen.load(model_dir)` accepts.
+"""
+
+import glob
+import json
+import math
+import os
+import re
+import shutil
+import time
+
+import numpy as np
+import keras
+
+from kerasgen import callbacks as callbacks_lib
+from kerasgen import data as data_lib
+from kerasgen import distribute, presets
+from kerasgen.models.base import write_atomically
+
+CHECKPOINTS = "checkpoints"
+_CKPT_RE = re.compile(r"^ckpt-(\d{8})$")
+
+
+class NonFiniteLossError(RuntimeError):
+    """Raised when a training loss becomes NaN or infinite."""
+
+
+def make_dataset(recipe, batch_size, data=None, seed=None):
+    """Builds a recipe's training dataset, repeated forever.
+
+    Args:
+        data: overrides the data location: the folder of an `image_folder` recipe, or the tfds
+            `data_dir` of a `from_tfds` recipe (the key is the recipe's `data.path_arg`).
+    """
+    spec = dict(recipe.get("data") or {})
+    builder_name = spec.pop("builder", None)
+    path_arg = spec.pop("path_arg", "path")
+    builder = getattr(data_lib, builder_name or "", None)
+    if builder is None:
+        raise ValueError(f"Recipe {recipe.get('name')!r} names unknown data builder "
+                         f"{builder_name!r}.")
+    if data is not None:
+        if not os.path.exists(data):
+            raise FileNotFoundError(f"Data directory not found: {data!r}.")
+        spec[path_arg] = data
+    if "seed" not in spec and seed is not None and "seed" in builder.__code__.co_varnames:
+        spec["seed"] = seed
+    return builder(batch_size=batch_size, **spec).repeat()
+
+
+def list_checkpoints(model_dir):
+    """Sorted `(step, path)` of the complete checkpoints in a model directory."""
+    found = []
+    for path in glob.glob(os.path.join(model_dir, CHECKPOINTS, "ckpt-*")):
+        match = _CKPT_RE.match(os.path.basename(path))
+        if match and os.path.isfile(os.path.join(path, "state.json")):
+            found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+class Checkpointer(keras.callbacks.Callback):
+    """Writes an atomic checkpoint at the end of every epoch (= every `checkpoint_every` steps).
+
+    A checkpoint is skipped when the epoch's logs hold a non-finite loss, so the last good one
+    is never overwritten by a diverged model. Keeps the `keep` newest checkpoints.
+    """
+
+    def __init__(self, model_dir, steps_per_epoch, keep=2, enabled=True):
+        super().__init__()
+        self.model_dir = model_dir
+        self.steps_per_epoch = steps_per_epoch
+        self.keep = keep
+        self.enabled = enabled
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self.enabled or getattr(self.model, "_kerasgen_non_finite", False):
+            return
+        if logs and not all(np.isfinite(v) for v in logs.values()
+                            if isinstance(v, (int, float, np.floating))):
+            return
+        step = (epoch + 1) * self.steps_per_epoch
+        path = os.path.join(self.model_dir, CHECKPOINTS, f"ckpt-{step:08d}")
+
+        def writer(tmp):
+            os.makedirs(tmp)
+            self.model.save_weights(os.path.join(tmp, "model.weights.h5"))
+            with open(os.path.join(tmp, "state.json"), "w") as f:
+                json.dump({"epoch": epoch + 1, "step": step, "logs": {
+                    k: float(v) for k, v in (logs or {}).items()}}, f)
+
+        write_atomically(path, writer)
+        for _, old in list_checkpoints(self.model_dir)[:-self.keep]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Stops training at the first non-finite loss with an error naming the step and the loss."""
+
+    def __init__(self, initial_step=0):
+        super().__init__()
+        self.step = initial_step
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        for name, value in (logs or {}).items():
+            value = float(value)
+            if not math.isfinite(value):
+                self.model._kerasgen_non_finite = True
+                self.model.stop_training = True
+                raise NonFiniteLossError(
+                    f"Loss {name!r} became {value} at step {self.step}; training stopped. The "
+                    "last good checkpoint was kept."
+                )
+
+
+def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, strategy="default",
+                       seed=0, data=None, checkpoint_every=None, sample_every=None, verbose=1,
+                       tpu=None, dataset=None):
+    """Trains a zoo recipe, resuming from `model_dir`, and writes a preset there.
+
+    Args:
+        recipe_name: a recipe of `kerasgen.list_models()`.
+        model_dir: directory for checkpoints, logs, samples and the final preset.
+        steps: total training steps (default: the recipe's).
+        batch_size: global batch size (default: the recipe's).
+        strategy: "default", "mirrored", "multi_worker" or "tpu".
+        seed: seeds Keras, the model's seed generator and the data shuffling.
+        data: overrides the data location (see `make_dataset`).
+        checkpoint_every: steps between checkpoints (default: min(steps, 500)).
+        sample_every: checkpoints between sample grids (default 1: each checkpoint).
+        dataset: a ready `tf.data.Dataset` to train on instead of the recipe's data.
+
+    With `multi_worker`, the chief writes to `model_dir` and worker i to
+    `model_dir/workers/i`, so workers may share one file system.
+
+    Returns:
+        `(model, info)` with `info` a dict of step count, wall time and final logs.
+    """
+    recipe = presets.get_recipe(recipe_name)
+    steps = int(recipe.get("steps", 1000) if steps is None else steps)
+    batch_size = int(recipe.get("batch_size", 64) if batch_size is None else batch_size)
+    if steps <= 0:
+        raise ValueError(f"`steps` must be positive, got {steps}.")
+    if batch_size <= 0:
+        raise ValueError(f"`batch_size` must be positive, got {batch_size}.")
+    checkpoint_every = int(checkpoint_every or min(steps, 500))
+    if checkpoint_every <= 0:
+        raise ValueError(f"`checkpoint_every` must be positive, got {checkpoint_every}.")
+    keras.utils.set_random_seed(seed)
+    strategy_obj = distribute.get_strategy(strategy, tpu=tpu)
+    chief = distribute.is_chief(strategy_obj)
+    if not chief:  # other workers keep their own copy, so no two processes write one file
+        model_dir = os.path.join(model_dir, "workers",
+                                 str(strategy_obj.cluster_resolver.task_id))
+    if dataset is None:
+        dataset = make_dataset(recipe, batch_size, data=data, seed=seed)
+    else:
+        dataset = dataset.repeat()
+    os.makedirs(model_dir, exist_ok=True)
+    with strategy_obj.scope():
+        model_kwargs = dict(recipe.get("model", {}))
+        if "seed" in presets.model_class(recipe["family"]).__init__.__code__.co_varnames:
+            model_kwargs["seed"] = seed
+        model = presets.build_from_recipe(dict(recipe, model=model_kwargs))
+        presets.compile_model(model, recipe)
+    initial_epoch = 0
+    existing = list_checkpoints(model_dir)
+    if existing:
+        step, path = existing[-1]
+        presets.load_weights_into(model, os.path.join(path, "model.weights.h5"))
+        with open(os.path.join(path, "state.json")) as f:
+            initial_epoch = int(json.load(f)["epoch"])
+        if verbose:
+            print(f"Resuming {recipe_name} from {path} (step {step}).")
+    epochs = math.ceil(steps / checkpoint_every)
+    cbs = [
+        StopOnNonFinite(initial_step=initial_epoch * checkpoint_every),
+        Checkpointer(model_dir, checkpoint_every),
+    ]
+    if chief:
+        cbs.append(keras.callbacks.TensorBoard(os.path.join(model_dir, "logs"),
+                                               update_freq=max(1, checkpoint_every // 10)))
+        cbs.append(callbacks_lib.SampleGrid(os.path.join(model_dir, "samples"),
+                                            every_n_epochs=int(sample_every or 1),
+                                            log_dir=os.path.join(model_dir, "logs")))
+    start = time.time()
+    history = None
+    if initial_epoch < epochs:
+        history = model.fit(dataset, epochs=epochs, steps_per_epoch=checkpoint_every,
+                            initial_epoch=initial_epoch, callbacks=cbs, verbose=verbose,
+                            shuffle=False)
+    wall = time.time() - start
+    logs = {k: float(v[-1]) for k, v in (history.history if history else {}).items()}
+    info = {"steps": epochs * checkpoint_every, "wall_time_s": round(wall, 2), "logs": logs,
+            "recipe": recipe_name, "batch_size": batch_size, "seed": seed, "strategy": strategy}
+    presets.save_preset(model, os.path.join(model_dir, "preset"), metadata={
+            "recipe": recipe_name,
+            "dataset": recipe.get("dataset"),
+            "command": f"python -m kerasgen.train --recipe={recipe_name} --model_dir={model_dir} "
+                       f"--steps={steps} --batch_size={batch_size} --seed={seed}",
+            "training": info,
+        })
+    return model, info
