@@ -343,6 +343,9 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
     if weights not in ("pretrained", None) and not isinstance(weights, (str, os.PathLike)):
         raise ValueError(f"`weights` must be 'pretrained', None or a path, got {weights!r}.")
     name = os.fspath(name) if isinstance(name, os.PathLike) else name
+    if isinstance(name, str) and ".." in re.split(r"[\\/]", name):
+        raise ValueError(f"Refusing preset path {name!r}: it contains '..'. Pass the preset "
+                         "directory's absolute path, or a recipe name.")
     if isinstance(name, str) and (os.sep in name or name.startswith(".") or os.path.isdir(name)):
         if not os.path.isdir(name):
             raise FileNotFoundError(f"Preset directory not found: {name!r}.")

@@ -1,0 +1,295 @@
+"""The zoo: recipes, presets, weight resolution (shipped, cache, URL over a local HTTP server),
+the training library function with resume, and the absl scripts' error handling."""
+
+import functools
+import hashlib
+import http.server
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import kerasgen
+from kerasgen import presets, training
+
+
+@pytest.fixture
+def kerasgen_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("KERASGEN_HOME", str(home))
+    monkeypatch.delenv("KERASGEN_OFFLINE", raising=False)
+    return home
+
+
+def tiny_gan(seed=0):
+    return kerasgen.GAN(latent_dim=3, sample_shape=(2,), hidden_units=(8,), seed=seed)
+
+
+# ------------------------------------------------------------------------------ recipes
+def test_list_models_describes_every_recipe():
+    rows = {row["name"]: row for row in kerasgen.list_models()}
+    assert {"gan_digits", "gan_mnist"} <= set(rows)
+    for row in rows.values():
+        assert row["description"] and row["family"]
+        assert isinstance(row["weights_offline"], bool)
+        presets.model_class(row["family"])  # every family resolves to a kerasgen class
+
+
+def test_unknown_and_unsafe_names_are_refused(kerasgen_home):
+    with pytest.raises(ValueError, match="Unknown recipe 'nope'.*gan_digits"):
+        kerasgen.load("nope")
+    for bad in ("../gan_digits", "a/b", "..", "gan digits"):
+        with pytest.raises((ValueError, FileNotFoundError), match="Preset directory|Invalid|contains '..'"):
+            kerasgen.load(bad)
+    with pytest.raises(ValueError, match="Invalid recipe name"):
+        presets.cache_dir("../../etc")
+
+
+def test_missing_weights_error_names_recipe_cache_and_command(kerasgen_home):
+    with pytest.raises(FileNotFoundError) as info:
+        kerasgen.load("gan_mnist")
+    message = str(info.value)
+    assert "gan_mnist" in message
+    assert str(kerasgen_home / "gan_mnist" / "model.weights.h5") in message
+    assert "python -m kerasgen.train --recipe=gan_mnist" in message
+    model = kerasgen.load("gan_mnist", weights=None)  # the architecture alone
+    assert model.generate(2, seed=0).shape == (2, 28, 28, 1)
+
+
+# ------------------------------------------------------------------------------ presets
+def test_save_preset_and_load_directory(tmp_path):
+    model = tiny_gan()
+    path = presets.save_preset(model, tmp_path / "preset", metadata={"dataset": "toy"})
+    assert sorted(os.listdir(path)) == ["config.json", "metadata.json", "model.weights.h5"]
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".tmp")]
+    meta = json.load(open(os.path.join(path, "metadata.json")))
+    assert meta["dataset"] == "toy" and meta["keras_version"]
+    loaded = kerasgen.load(str(tmp_path / "preset"))
+    np.testing.assert_array_equal(loaded.generate(5, seed=2), model.generate(5, seed=2))
+
+
+def test_preset_naming_a_foreign_class_is_refused(tmp_path):
+    model = tiny_gan()
+    path = presets.save_preset(model, tmp_path / "p")
+    config = json.load(open(os.path.join(path, "config.json")))
+    config["module"] = "os"
+    config["class_name"] = "system"
+    json.dump(config, open(os.path.join(path, "config.json"), "w"))
+    with pytest.raises(ValueError, match="outside kerasgen"):
+        kerasgen.load(path)
+
+
+def test_cache_is_used_when_nothing_is_shipped(kerasgen_home):
+    model = kerasgen.load("gan_mnist", weights=None)
+    presets.save_preset(model, kerasgen_home / "gan_mnist")
+    again = kerasgen.load("gan_mnist")
+    np.testing.assert_array_equal(again.generate(2, seed=1), model.generate(2, seed=1))
+
+
+# ------------------------------------------------------------------------------ URL downloads
+class _Server:
+    def __init__(self, directory):
+        self.requests = 0
+        outer = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def do_GET(self):
+                outer.requests += 1
+                return super().do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def remote_recipe(tmp_path, kerasgen_home, monkeypatch):
+    """A recipe 'remote_gan' whose weights are served by an HTTP server on 127.0.0.1."""
+    served = tmp_path / "served"
+    served.mkdir()
+    model = tiny_gan(seed=4)
+    model.save_weights(str(served / "good.weights.h5"))
+    good = (served / "good.weights.h5").read_bytes()
+    (served / "truncated.weights.h5").write_bytes(good[: len(good) // 2])
+    server = _Server(served)
+    table = dict(presets.recipes())
+    recipe = {"name": "remote_gan", "description": "test", "family": "GAN",
+              "model": {"latent_dim": 3, "sample_shape": [2], "hidden_units": [8]},
+              "weights": {"url": server.url + "/good.weights.h5",
+                          "sha256": hashlib.sha256(good).hexdigest()}}
+    table["remote_gan"] = recipe
+    monkeypatch.setattr(presets, "_RECIPES", table)
+    yield recipe, model, server
+    server.close()
+
+
+def test_download_with_right_hash_loads(remote_recipe, kerasgen_home):
+    recipe, model, server = remote_recipe
+    loaded = kerasgen.load("remote_gan")
+    np.testing.assert_array_equal(loaded.generate(4, seed=0), model.generate(4, seed=0))
+    assert server.requests == 1
+    kerasgen.load("remote_gan")  # cached now
+    assert server.requests == 1
+    kerasgen.load("remote_gan", force_download=True)
+    assert server.requests == 2
+
+
+@pytest.mark.parametrize("case", ["wrong_hash", "truncated"])
+def test_bad_download_is_refused_and_not_cached(remote_recipe, kerasgen_home, case):
+    recipe, _, server = remote_recipe
+    if case == "wrong_hash":
+        recipe["weights"]["sha256"] = "0" * 64
+    else:
+        recipe["weights"]["url"] = server.url + "/truncated.weights.h5"
+    with pytest.raises(ValueError, match="remote_gan"):
+        kerasgen.load("remote_gan")
+    cached = kerasgen_home / "remote_gan"
+    leftovers = [os.path.join(r, f) for r, _, fs in os.walk(cached) for f in fs]
+    assert leftovers == []
+
+
+def test_offline_mode_never_touches_the_network(remote_recipe, kerasgen_home, monkeypatch):
+    _, _, server = remote_recipe
+    with pytest.raises(FileNotFoundError, match="offline"):
+        kerasgen.load("remote_gan", offline=True)
+    monkeypatch.setenv("KERASGEN_OFFLINE", "1")
+    with pytest.raises(FileNotFoundError, match="offline"):
+        kerasgen.load("remote_gan")
+    assert server.requests == 0
+
+
+# ------------------------------------------------------------------------------ training
+def test_train_resume_restores_every_optimizer(tmp_path):
+    model_dir = str(tmp_path / "run")
+    model, info = training.train_and_evaluate("gan_digits", model_dir, steps=6,
+                                              checkpoint_every=3, batch_size=16, verbose=0)
+    assert int(model.d_optimizer.iterations.numpy()) == 6
+    assert [s for s, _ in training.list_checkpoints(model_dir)] == [3, 6]
+    resumed, info = training.train_and_evaluate("gan_digits", model_dir, steps=9,
+                                                checkpoint_every=3, batch_size=16, verbose=0)
+    # resumed from step 6: both optimizers carry on from their saved counters
+    assert int(resumed.d_optimizer.iterations.numpy()) == 9
+    assert int(resumed.g_optimizer.iterations.numpy()) == 9
+    loaded = kerasgen.load(model_dir)
+    np.testing.assert_array_equal(loaded.generate(3, seed=0), resumed.generate(3, seed=0))
+
+
+def test_non_finite_loss_stops_with_step_and_keeps_last_checkpoint(tmp_path, monkeypatch):
+    # A real divergence: plain SGD with learning rate 100 blows up within a few steps.
+    table = dict(presets.recipes())
+    sgd = {"class_name": "SGD", "config": {"learning_rate": 100.0}}
+    table["diverging_gan"] = {
+        "name": "diverging_gan", "description": "diverges", "family": "GAN",
+        "model": {"latent_dim": 3, "sample_shape": [2], "hidden_units": [8]},
+        "compile": {"d_optimizer": sgd, "g_optimizer": sgd},
+        "data": {"builder": "toy", "name": "ring8"},
+    }
+    monkeypatch.setattr(presets, "_RECIPES", table)
+    model_dir = str(tmp_path / "run")
+    with pytest.raises(training.NonFiniteLossError) as info:
+        training.train_and_evaluate("diverging_gan", model_dir, steps=50, checkpoint_every=1,
+                                    batch_size=8, verbose=0)
+    match = re.search(r"Loss '(d_loss|g_loss)' became (nan|inf|-inf) at step (\d+)",
+                      str(info.value))
+    assert match, str(info.value)
+    bad_step = int(match.group(3))
+    assert bad_step >= 2, "the test needs at least one good step before the divergence"
+    checkpoints = training.list_checkpoints(model_dir)
+    assert checkpoints and checkpoints[-1][0] == bad_step - 1  # nothing written after it
+    model = kerasgen.load("diverging_gan", weights=None)
+    presets.load_weights_into(model, os.path.join(checkpoints[-1][1], "model.weights.h5"))
+    assert all(np.all(np.isfinite(w)) for w in model.get_weights())
+    assert not os.path.exists(os.path.join(model_dir, "preset"))
+
+
+def _run_module(*args, timeout=300):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+def test_scripts_reject_bad_flags_with_one_clear_line(tmp_path):
+    result = _run_module("kerasgen.train", "--recipe=nope", f"--model_dir={tmp_path}/x")
+    assert result.returncode != 0
+    assert "Unknown recipe 'nope'" in result.stderr
+    result = _run_module("kerasgen.train", "--recipe=gan_digits", f"--model_dir={tmp_path}/x",
+                         "--steps=-5")
+    assert result.returncode != 0 and "steps" in result.stderr
+    assert not os.path.exists(tmp_path / "x" / "preset")
+    result = _run_module("kerasgen.export", "--model=gan_digits", f"--export_dir={tmp_path}/e")
+    assert result.returncode != 0 and "version number" in result.stderr
+    result = _run_module("kerasgen.train", "--recipe=gan_mnist", f"--model_dir={tmp_path}/x",
+                         f"--data={tmp_path}/missing")
+    assert result.returncode != 0 and "missing" in result.stderr
+
+
+# ------------------------------------------------------------------------------ serving
+def test_export_script_and_predict_request(tmp_path):
+    from tensorflow_serving.apis import predict_pb2
+
+    from kerasgen import serving
+
+    model_dir = str(tmp_path / "run")
+    model, _ = training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8,
+                                           verbose=0)
+    export_dir = str(tmp_path / "exports" / "gan" / "1")
+    result = _run_module("kerasgen.export", f"--model={model_dir}", f"--export_dir={export_dir}")
+    assert result.returncode == 0, result.stderr
+    cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    if os.path.exists(cli):
+        shown = subprocess.run([cli, "show", "--all", "--dir", export_dir], capture_output=True,
+                               text=True, check=True).stdout
+        assert "signature_def['serving_default']" in shown and "samples" in shown
+    z = np.random.default_rng(0).normal(size=(2, model.latent_dim)).astype(np.float32)
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = "gan"
+    request.model_spec.signature_name = "serving_default"
+    request.inputs["z"].CopyFrom(tf.make_tensor_proto(z))
+    response = serving.predict(export_dir, request)
+    samples = tf.make_ndarray(response.outputs["samples"])
+    np.testing.assert_allclose(samples, model.decode_latent(z).numpy(), atol=1e-5)
+    for bad, match in ((z.astype(np.float64), "dtype"), (z[:, :2], "shape")):
+        request.inputs["z"].CopyFrom(tf.make_tensor_proto(bad))
+        with pytest.raises(ValueError, match=match):
+            serving.predict(export_dir, request)
+
+
+# ------------------------------------------------------------------------------ strategies
+def test_tpu_strategy_wiring(monkeypatch):
+    from kerasgen import distribute
+
+    calls = []
+
+    class FakeResolver:
+        def __init__(self, tpu=None):
+            calls.append(("resolver", tpu))
+
+    monkeypatch.setattr(tf.config, "experimental_connect_to_cluster",
+                        lambda r: calls.append(("connect", type(r).__name__)))
+    monkeypatch.setattr(tf.tpu.experimental, "initialize_tpu_system",
+                        lambda r: calls.append(("init", type(r).__name__)))
+    monkeypatch.setattr(tf.distribute, "TPUStrategy",
+                        lambda r: calls.append(("strategy", type(r).__name__)) or "tpu-strategy")
+    assert distribute.get_strategy("tpu", tpu="grpc://10.0.0.2:8470",
+                                   resolver_cls=FakeResolver) == "tpu-strategy"
+    assert calls == [("resolver", "grpc://10.0.0.2:8470"), ("connect", "FakeResolver"),
+                     ("init", "FakeResolver"), ("strategy", "FakeResolver")]
+    with pytest.raises(ValueError, match="Unknown strategy 'gpu'"):
+        distribute.get_strategy("gpu")
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    with pytest.raises(ValueError, match="TF_CONFIG"):
+        distribute.get_strategy("multi_worker")
