@@ -37,7 +37,7 @@ def main(argv):
         print(f"kerasgen.train: error: {e}", file=sys.stderr)
         return 1
     print(f"Trained {info['recipe']} for {info['steps']} steps in {info['wall_time_s']} s; "
-          f"preset written to {FLAGS.model_dir}/preset")
+          f"preset written to {info['model_dir']}/preset")
     return 0
 
 

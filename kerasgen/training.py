@@ -201,7 +201,8 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
     wall = time.time() - start
     logs = {k: float(v[-1]) for k, v in (history.history if history else {}).items()}
     info = {"steps": epochs * checkpoint_every, "wall_time_s": round(wall, 2), "logs": logs,
-            "recipe": recipe_name, "batch_size": batch_size, "seed": seed, "strategy": strategy}
+            "recipe": recipe_name, "batch_size": batch_size, "seed": seed, "strategy": strategy,
+            "model_dir": model_dir}
     presets.save_preset(model, os.path.join(model_dir, "preset"), metadata={
             "recipe": recipe_name,
             "dataset": recipe.get("dataset"),

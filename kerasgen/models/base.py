@@ -206,7 +206,22 @@ class GenerativeModel(keras.Model):
             phase = self._next_phase()
             self._phase = phase  # read by train_step while tracing this phase's function
             if phase not in per_phase:
-                make(force=True)  # Keras stores the new function on self.train_function
+                multi_worker = isinstance(self.distribute_strategy,
+                                          tf.distribute.MultiWorkerMirroredStrategy)
+                if multi_worker:
+                    # Keras 3.15 reduces logs across workers with reduce("MEAN", axis=0), which
+                    # fails on the 0-d results of metrics: give them a length-1 axis to reduce.
+                    step = self.train_step
+
+                    def expanded_step(data):
+                        return {k: tf.reshape(v, [1]) for k, v in step(data).items()}
+
+                    object.__setattr__(self, "train_step", expanded_step)
+                try:
+                    make(force=True)  # Keras stores the new function on self.train_function
+                finally:
+                    if multi_worker:
+                        object.__delattr__(self, "train_step")
                 per_phase[phase] = self.train_function
                 self.train_function = train_function
             return per_phase[phase](iterator)
