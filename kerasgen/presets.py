@@ -98,6 +98,11 @@ def get_recipe(name):
     return copy.deepcopy(table[name])
 
 
+def is_recipe_name(name):
+    """True when `name` is a known recipe (not a path)."""
+    return isinstance(name, str) and bool(_NAME_RE.match(name)) and name in recipes()
+
+
 def check_name(name):
     """Rejects names that could escape the zoo or cache directories."""
     if not isinstance(name, str) or not _NAME_RE.match(name):

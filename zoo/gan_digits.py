@@ -14,4 +14,5 @@ RECIPE = {
     "resolution": 8,
     "batch_size": 64,
     "steps": 1500,
+    "evaluation": {"kind": "image_metrics", "split": "test"},
 }
