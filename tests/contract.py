@@ -163,6 +163,25 @@ class ContractTests:
         model.set_weights(weights)
         return model
 
+    def test_mixed_bfloat16_trains_without_nan(self):
+        keras.mixed_precision.set_global_policy("mixed_bfloat16")
+        try:
+            model = self.make_model()
+            model.compile()
+            history = model.fit(self.dataset(2), epochs=1, verbose=0)
+            computes_bf16 = any(
+                layer.compute_dtype == "bfloat16"
+                for net in model.networks().values() for layer in net.layers
+                if layer.weights)
+        finally:
+            keras.mixed_precision.set_global_policy("float32")
+        assert computes_bf16, "the networks ignored the mixed precision policy"
+        self.assert_finite_logs(history)
+        for name, net in model.networks().items():
+            for w in net.weights:  # variables stay float32 under mixed precision
+                assert w.dtype == "float32", f"{name}/{w.name} is {w.dtype}"
+        assert np.all(np.isfinite(np.asarray(model.generate(3, seed=0), dtype=np.float32)))
+
     def test_generate_is_seeded_and_validated(self):
         model = self.make_model()
         a = model.generate(5, seed=7)
