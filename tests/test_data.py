@@ -111,6 +111,11 @@ def test_image_folder_corrupt_file_is_named_or_skipped(tmp_path):
     with pytest.warns(UserWarning, match="truncated.png"):
         ds = data.image_folder(tmp_path, image_size=8, on_error="skip")
     assert _all(ds).shape == (1, 8, 8, 3)
+    # without the up-front check, bad files are dropped inside the pipeline
+    unchecked = data.image_folder(tmp_path, image_size=8, on_error="skip", check="none")
+    assert _all(unchecked).shape == (1, 8, 8, 3)
+    with pytest.raises(ValueError, match="check"):
+        data.image_folder(tmp_path, check="some")
 
 
 def test_image_folder_empty_or_missing(tmp_path):
