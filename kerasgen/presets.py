@@ -229,6 +229,16 @@ def download_weights(name, url, sha256, force_download=False):
     return target
 
 
+def expected_sha256(weights_path, recipe=None):
+    """The sha256 a weights file must have: its preset's metadata, else the recipe's."""
+    meta_path = os.path.join(os.path.dirname(weights_path), METADATA_FILE)
+    if os.path.isfile(meta_path):
+        sha = _read_json(meta_path).get("weights_sha256")
+        if sha:
+            return sha
+    return ((recipe or {}).get("weights") or {}).get("sha256")
+
+
 def resolve_weights(name, recipe, offline=None, force_download=False):
     """Returns the path of a recipe's pretrained weights (see the module docstring for the order)."""
     if offline is None:
@@ -237,6 +247,7 @@ def resolve_weights(name, recipe, offline=None, force_download=False):
         for directory in (shipped_preset_dir(name), cache_dir(name)):
             path = _weights_file_in(directory)
             if path is not None:
+                verify_weights_file(path, expected_sha256(path, recipe))
                 return path
     spec = recipe.get("weights") or {}
     if spec.get("url") and not offline:
@@ -251,16 +262,46 @@ def resolve_weights(name, recipe, offline=None, force_download=False):
     )
 
 
-def load_weights_into(model, path, skip_optimizer=True):
-    """Loads a `.weights.h5` file, naming the file in any error."""
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def verify_weights_file(path, sha256=None):
+    """Checks that a weights file exists, is HDF5 and (when given) has the expected sha256.
+
+    Raises FileNotFoundError or ValueError naming the file and the reason.
+    """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"Weights file not found: {path!r}.")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head != HDF5_SIGNATURE:
+        raise ValueError(f"Weights file {path!r} is not an HDF5 (.weights.h5) file.")
+    if sha256:
+        actual = sha256_of(path)
+        if actual != sha256:
+            raise ValueError(f"Weights file {path!r} has sha256 {actual}, expected {sha256}: "
+                             "it is corrupted or not the published file. Delete it (or pass "
+                             "force_download=True) to fetch it again.")
+    return path
+
+
+def load_weights_into(model, path, sha256=None):
+    """Loads a `.weights.h5` file after `verify_weights_file`, naming the file in any error."""
+    import warnings
+
+    path = verify_weights_file(path, sha256)
     try:
-        model.load_weights(path, skip_mismatch=False)
-    except Exception as e:
-        raise ValueError(f"Cannot load weights file {path!r} into {type(model).__name__}: "
-                         f"{type(e).__name__}: {e}") from e
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # Keras warns before it raises
+            model.load_weights(path)
+    except OSError as e:
+        reason = "the file is truncated" if "truncated" in str(e) else "HDF5 read error"
+        raise ValueError(f"Cannot load weights file {path!r}: {reason} ({e}).") from e
+    except ValueError as e:
+        raise ValueError(f"Cannot load weights file {path!r}: it does not match the "
+                         f"architecture of this {type(model).__name__} (another recipe or "
+                         f"configuration?). Keras says: {str(e).splitlines()[0]}") from e
     return model
 
 
@@ -291,6 +332,7 @@ def save_preset(model, directory, metadata=None, include_optimizer=True):
         with open(os.path.join(tmp, CONFIG_FILE), "w") as f:
             json.dump(config, f, indent=1)
         model.save_weights(os.path.join(tmp, WEIGHTS_FILE))
+        meta["weights_sha256"] = sha256_of(os.path.join(tmp, WEIGHTS_FILE))
         with open(os.path.join(tmp, METADATA_FILE), "w") as f:
             json.dump(meta, f, indent=1)
 
@@ -333,12 +375,31 @@ def read_preset_dir(directory, safe_mode=True):
     return model, metadata
 
 
+def load_keras_file(path, safe_mode=True, training=False):
+    """Loads a `.keras` archive saved by `model.save`, in Keras safe mode by default.
+
+    Safe mode refuses archives that would run arbitrary code when loaded (Lambda layers holding
+    Python bytecode); pass `safe_mode=False` only for files you trust.
+    """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"Model file not found: {path!r}.")
+    try:
+        return keras.models.load_model(path, safe_mode=safe_mode, compile=training)
+    except ValueError as e:
+        if "safe_mode" in str(e) or "Lambda" in str(e) or "lambda" in str(e):
+            raise ValueError(f"Refused to load {path!r} in safe mode: it contains a Lambda "
+                             "layer (arbitrary Python code). Pass safe_mode=False only if you "
+                             "trust this file.") from e
+        raise ValueError(f"Cannot load model file {path!r}: {e}") from e
+
+
 def load(name, weights="pretrained", training=False, offline=None, force_download=False,
          safe_mode=True):
     """Loads a zoo model by recipe name, or a preset directory by path.
 
     Args:
-        name: a recipe name (see `list_models()`) or a preset directory path.
+        name: a recipe name (see `list_models()`), a preset directory path (or a training
+            `model_dir`, whose `preset/` is used), or a `.keras` file saved by `model.save`.
         weights: "pretrained" (default; an error if none can be found, never random weights),
             None for the untrained architecture, or a path to a `.weights.h5` file.
         training: False (default) loads the networks for sampling, without optimizer state.
@@ -346,7 +407,8 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
             when the weights file holds it, for fine-tuning or resuming.
         offline: never touch the network (default: the `KERASGEN_OFFLINE` environment variable).
         force_download: fetch the recipe's weights again even if cached.
-        safe_mode: refuse preset configs that name classes outside kerasgen or contain lambdas.
+        safe_mode: refuse preset configs that name classes outside kerasgen, and `.keras`
+            files with Lambda layers (Keras safe mode). Opt out only for files you trust.
 
     Returns:
         The model, a `kerasgen.models.GenerativeModel`.
@@ -361,6 +423,8 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
     if isinstance(name, str) and ".." in re.split(r"[\\/]", name):
         raise ValueError(f"Refusing preset path {name!r}: it contains '..'. Pass the preset "
                          "directory's absolute path, or a recipe name.")
+    if isinstance(name, str) and name.endswith(".keras"):
+        return load_keras_file(name, safe_mode=safe_mode, training=training)
     if isinstance(name, str) and (os.sep in name or name.startswith(".") or os.path.isdir(name)):
         if not os.path.isdir(name):
             raise FileNotFoundError(f"Preset directory not found: {name!r}.")
@@ -387,5 +451,6 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
         else:
             model.compile()
     if weights_path is not None:
-        load_weights_into(model, weights_path)
+        sha = expected_sha256(weights_path, recipe) if weights == "pretrained" else None
+        load_weights_into(model, weights_path, sha256=sha)
     return model

@@ -36,7 +36,8 @@ def main(argv):
     except (ValueError, FileNotFoundError, training.NonFiniteLossError) as e:
         print(f"kerasgen.train: error: {e}", file=sys.stderr)
         return 1
-    print(f"Trained {info['recipe']} for {info['steps']} steps in {info['wall_time_s']} s; "
+    print(f"Trained {info['recipe']} to step {info['steps']} ({info['steps_this_run']} steps in "
+          f"{info['wall_time_s']} s this run); "
           f"preset written to {info['model_dir']}/preset")
     return 0
 

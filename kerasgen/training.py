@@ -165,6 +165,9 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         dataset = make_dataset(recipe, batch_size, data=data, seed=seed)
     else:
         dataset = dataset.repeat()
+    if not list(dataset.take(1)):
+        raise ValueError(f"The training dataset of recipe {recipe_name!r} is empty; nothing "
+                         "was written.")
     os.makedirs(model_dir, exist_ok=True)
     with strategy_obj.scope():
         model_kwargs = dict(recipe.get("model", {}))
@@ -179,8 +182,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         presets.load_weights_into(model, os.path.join(path, "model.weights.h5"))
         with open(os.path.join(path, "state.json")) as f:
             initial_epoch = int(json.load(f)["epoch"])
-        if verbose:
-            print(f"Resuming {recipe_name} from {path} (step {step}).")
+        print(f"Resuming {recipe_name} from {path} (step {step}).")
     epochs = math.ceil(steps / checkpoint_every)
     cbs = [
         StopOnNonFinite(initial_step=initial_epoch * checkpoint_every),
@@ -200,7 +202,9 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
                             shuffle=False)
     wall = time.time() - start
     logs = {k: float(v[-1]) for k, v in (history.history if history else {}).items()}
-    info = {"steps": epochs * checkpoint_every, "wall_time_s": round(wall, 2), "logs": logs,
+    info = {"steps": epochs * checkpoint_every,
+            "steps_this_run": (epochs - min(initial_epoch, epochs)) * checkpoint_every,
+            "wall_time_s": round(wall, 2), "logs": logs,
             "recipe": recipe_name, "batch_size": batch_size, "seed": seed, "strategy": strategy,
             "model_dir": model_dir}
     presets.save_preset(model, os.path.join(model_dir, "preset"), metadata={
