@@ -293,3 +293,17 @@ def test_tpu_strategy_wiring(monkeypatch):
     monkeypatch.delenv("TF_CONFIG", raising=False)
     with pytest.raises(ValueError, match="TF_CONFIG"):
         distribute.get_strategy("multi_worker")
+
+
+def test_evaluate_script_reports_image_metrics_beside_the_floor(tmp_path):
+    model_dir = str(tmp_path / "run")
+    training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8, verbose=0)
+    result = _run_module("kerasgen.evaluate", f"--model={model_dir}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads(result.stdout)
+    for key in ("fd", "kid", "precision", "recall", "density", "coverage"):
+        assert np.isfinite(figures[key]) and np.isfinite(figures["floor_" + key])
+    # an (almost) untrained generator is far from the data; the floor is the test-vs-train gap
+    assert figures["fd"] > figures["floor_fd"]
+    result = _run_module("kerasgen.evaluate", "--model=gan_mnist")
+    assert result.returncode != 0 and "No pretrained weights" in result.stderr
