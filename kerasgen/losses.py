@@ -65,17 +65,23 @@ def wasserstein_generator_loss(fake_outputs):
     return -_mean(fake_outputs)
 
 
-def interpolate(real, fake, seed=None):
-    """Returns eps * real + (1 - eps) * fake with eps ~ Uniform(0, 1), one eps per example."""
+def interpolate(real, fake, seed=None, eps=None):
+    """Returns eps * real + (1 - eps) * fake with eps ~ Uniform(0, 1), one eps per example.
+
+    `eps` (shape (batch,)) may be given to make the draw deterministic.
+    """
     real = ops.cast(real, "float32")
     fake = ops.cast(fake, "float32")
     batch = ops.shape(real)[0]
     eps_shape = (batch,) + (1,) * (len(real.shape) - 1)
-    eps = keras.random.uniform(eps_shape, 0.0, 1.0, seed=seed)
+    if eps is None:
+        eps = keras.random.uniform(eps_shape, 0.0, 1.0, seed=seed)
+    else:
+        eps = ops.reshape(ops.cast(eps, "float32"), eps_shape)
     return eps * real + (1.0 - eps) * fake
 
 
-def gradient_penalty(critic, real, fake, seed=None, target=1.0):
+def gradient_penalty(critic, real, fake, seed=None, target=1.0, eps=None):
     """WGAN-GP penalty E[(||grad f(x_hat)||_2 - target)^2] at random interpolates x_hat.
 
     Args:
@@ -83,12 +89,13 @@ def gradient_penalty(critic, real, fake, seed=None, target=1.0):
         real, fake: batches of the same shape.
         seed: int or `keras.random.SeedGenerator` for the per-example eps ~ U(0, 1).
         target: the gradient norm the penalty pulls towards (1 in Gulrajani et al.).
+        eps: optional per-example interpolation weights (batch,), instead of drawing them.
 
     Uses `tf.GradientTape` (TensorFlow backend) for the inner gradient.
     """
     import tensorflow as tf
 
-    x_hat = interpolate(real, fake, seed=seed)
+    x_hat = interpolate(real, fake, seed=seed, eps=eps)
     with tf.GradientTape() as tape:
         tape.watch(x_hat)
         outputs = critic(x_hat, training=True)

@@ -1,6 +1,9 @@
 """The model families; each is a `keras.Model` subclass that overrides `train_step`."""
 
 from kerasgen.models.base import GenerativeModel
-from kerasgen.models.gan import GAN, mlp_discriminator, mlp_generator
+from kerasgen.models.gan import (DCGAN, GAN, dcgan_discriminator, dcgan_generator,
+                                 mlp_discriminator, mlp_generator)
+from kerasgen.models.wgan import WGAN, WGANGP
 
-__all__ = ["GenerativeModel", "GAN", "mlp_generator", "mlp_discriminator"]
+__all__ = ["GenerativeModel", "GAN", "DCGAN", "WGAN", "WGANGP", "mlp_generator",
+           "mlp_discriminator", "dcgan_generator", "dcgan_discriminator"]

@@ -316,6 +316,14 @@ class GenerativeModel(keras.Model):
         return write_atomically(filepath, writer)
 
     # ------------------------------------------------------------------ config helpers
+    def set_config(self, **config):
+        """Records the constructor hyper-parameters that `get_config` echoes.
+
+        Stored outside Keras's attribute tracking, which would wrap lists and dicts in
+        tracking containers that cannot be copied or serialized as plain JSON.
+        """
+        object.__setattr__(self, "_cfg", config)
+
     @staticmethod
     def serialize_networks(**networks):
         return {k: keras.saving.serialize_keras_object(v) for k, v in networks.items()}
