@@ -102,3 +102,44 @@ def save_samples(samples, path, **kwargs):
     if samples.ndim == 2 and samples.shape[1] == 2:
         return scatter_plot(samples, path, **kwargs)
     return save_image_grid(samples, path, **kwargs)
+
+
+_COLOURS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14), (148, 103, 189)]
+
+
+def line_plot(x, series, path, title="", size=(560, 360), y_range=None):
+    """Draws named curves `series = {label: y values}` over `x` as a PNG (pure PIL).
+
+    Enough for the lecture figures (optimal discriminator, W vs JS) without matplotlib.
+    """
+    from PIL import Image, ImageDraw
+
+    x = np.asarray(x, dtype=np.float64)
+    width, height = size
+    left, right, top, bottom = 50, 15, 30, 35
+    ys = np.concatenate([np.asarray(v, dtype=np.float64) for v in series.values()])
+    y_lo, y_hi = y_range or (float(ys.min()), float(ys.max()))
+    if y_hi - y_lo < 1e-12:
+        y_hi = y_lo + 1.0
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+
+    def px(xv, yv):
+        u = left + (xv - x.min()) / (x.max() - x.min() + 1e-12) * (width - left - right)
+        v = height - bottom - (yv - y_lo) / (y_hi - y_lo) * (height - top - bottom)
+        return u, v
+
+    draw.rectangle((left, top, width - right, height - bottom), outline=(0, 0, 0))
+    for frac in (0.0, 0.5, 1.0):
+        yv = y_lo + frac * (y_hi - y_lo)
+        draw.text((3, px(x.min(), yv)[1] - 6), f"{yv:.2f}", fill=(0, 0, 0))
+        xv = x.min() + frac * (x.max() - x.min())
+        draw.text((px(xv, y_lo)[0] - 12, height - bottom + 5), f"{xv:.2f}", fill=(0, 0, 0))
+    draw.text((left, 8), title, fill=(0, 0, 0))
+    for i, (label, values) in enumerate(series.items()):
+        colour = _COLOURS[i % len(_COLOURS)]
+        points = [px(a, b) for a, b in zip(x, np.asarray(values, dtype=np.float64))]
+        draw.line(points, fill=colour, width=2)
+        draw.text((width - right - 190, top + 8 + 14 * i), label, fill=colour)
+    write_atomically(path, lambda tmp: image.save(tmp, format="PNG"))
+    return os.fspath(path)
