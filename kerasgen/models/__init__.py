@@ -3,7 +3,9 @@
 from kerasgen.models.base import GenerativeModel
 from kerasgen.models.gan import (DCGAN, GAN, dcgan_discriminator, dcgan_generator,
                                  mlp_discriminator, mlp_generator)
+from kerasgen.models.vae import VAE, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
 from kerasgen.models.wgan import WGAN, WGANGP
 
-__all__ = ["GenerativeModel", "GAN", "DCGAN", "WGAN", "WGANGP", "mlp_generator",
+__all__ = ["GenerativeModel", "GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "mlp_generator",
+           "mlp_encoder", "mlp_decoder", "conv_encoder", "conv_decoder",
            "mlp_discriminator", "dcgan_generator", "dcgan_discriminator"]

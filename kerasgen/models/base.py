@@ -147,13 +147,14 @@ class GenerativeModel(keras.Model):
                 `"adam"`, or a config dict; any other keyword (`run_eagerly`, `jit_compile`,
                 `steps_per_execution`, ...) goes to `keras.Model.compile`.
         """
-        if "optimizer" in kwargs and kwargs["optimizer"] is not None:
+        if kwargs.get("optimizer") is not None and "optimizer" not in self.optimizer_specs:
             names = ", ".join(self.optimizer_specs)
             raise ValueError(
                 f"{type(self).__name__} trains several networks: pass one optimizer per network "
                 f"by name ({names}) instead of `optimizer=`."
             )
-        kwargs.pop("optimizer", None)
+        if "optimizer" not in self.optimizer_specs:
+            kwargs.pop("optimizer", None)
         for key in ("loss", "metrics", "loss_weights", "weighted_metrics"):
             if kwargs.get(key) is not None:
                 raise ValueError(

@@ -1,0 +1,398 @@
+"""Variational autoencoder (Kingma & Welling, 2014, arXiv:1312.6114) with TensorFlow Probability.
+
+The encoder maps x to the parameters of a diagonal Gaussian posterior q(z|x) = N(mu(x),
+diag(sigma(x)^2)); the prior is p(z) = N(0, I); the decoder maps z to the parameters of a
+likelihood p(x|z): Bernoulli (binary data), Normal (continuous, fixed or learned scale) or a
+categorical over K discrete levels (e.g. the 17 grey levels of the 8x8 digits). All three are TFP
+distributions (`tfd.MultivariateNormalDiag` for posterior and prior, so `tfd.kl_divergence` has an
+analytic rule; `tfd.Independent` over pixels for the likelihood). `tfp.layers` need Keras 2, so the
+distributions are built from the networks' output tensors inside the model's methods.
+
+Training maximizes the evidence lower bound, in nats per example,
+
+    ELBO(x) = E_q[log p(x|z)] - KL(q(z|x) || p(z)) <= log p(x),
+
+written as loss = -ELBO = distortion + rate (TFP's vae example): distortion = -log p(x|z) with the
+reparameterized sample z = mu + sigma * eps, eps ~ N(0, I), so gradients flow to the encoder;
+rate = KL, analytic via `tfd.kl_divergence`, or a one-sample Monte-Carlo estimate
+log q(z|x) - log p(z) when no analytic rule exists (`analytic_kl=False`). An optional beta
+weights the KL (beta-VAE), and a linear KL warm-up ramps it from 0 over `kl_warmup_steps`.
+
+Density estimation uses the importance-weighted bound of Burda et al. (2016), arXiv:1509.00519:
+
+    log p(x) >= E[log (1/k) sum_i p(x, z_i) / q(z_i|x)],  z_i ~ q(z|x),
+
+which equals the ELBO for k = 1, increases with k and tends to log p(x). `log_likelihood(x, k)`
+computes it per example in chunks of importance samples so that k = 1000 fits in memory.
+"""
+
+import math
+
+import numpy as np
+import tensorflow as tf
+import keras
+import tensorflow_probability as tfp
+
+from kerasgen.models.base import GenerativeModel, replica_scale
+
+tfd = tfp.distributions
+LIKELIHOODS = ("categorical", "bernoulli", "normal")
+
+
+def _params_per_pixel(likelihood, num_levels, normal_scale):
+    if likelihood == "categorical":
+        return num_levels
+    if likelihood == "normal" and normal_scale == "learned":
+        return 2
+    return 1
+
+
+def mlp_encoder(input_shape, latent_dim, hidden_units=(256, 256), activation="relu",
+                name="encoder"):
+    """MLP encoder x -> (batch, 2 * latent_dim): posterior means then raw scales."""
+    x = keras.Input(tuple(input_shape), name="x")
+    h = keras.layers.Flatten()(x)
+    for i, units in enumerate(hidden_units):
+        h = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(h)
+    out = keras.layers.Dense(2 * latent_dim, dtype="float32", name="posterior_params")(h)
+    return keras.Model(x, out, name=name)
+
+
+def mlp_decoder(latent_dim, output_shape, params_per_pixel, hidden_units=(256, 256),
+                activation="relu", name="decoder"):
+    """MLP decoder z -> likelihood parameters of shape (batch,) + output_shape + (params,)."""
+    output_shape = tuple(output_shape)
+    z = keras.Input((latent_dim,), name="z")
+    h = z
+    for i, units in enumerate(hidden_units):
+        h = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(h)
+    h = keras.layers.Dense(math.prod(output_shape) * params_per_pixel, dtype="float32",
+                           name="likelihood_params")(h)
+    out = keras.layers.Reshape(output_shape + (params_per_pixel,), dtype="float32")(h)
+    return keras.Model(z, out, name=name)
+
+
+def conv_encoder(input_shape, latent_dim, filters=(32, 64), hidden_units=256, name="encoder"):
+    """Convolutional encoder: stride-2 3x3 convolutions, then a dense layer."""
+    x = keras.Input(tuple(input_shape), name="x")
+    h = x
+    for i, f in enumerate(filters):
+        h = keras.layers.Conv2D(f, 3, strides=2, padding="same", activation="relu",
+                                name=f"conv_{i}")(h)
+    h = keras.layers.Flatten()(h)
+    h = keras.layers.Dense(hidden_units, activation="relu", name="dense")(h)
+    out = keras.layers.Dense(2 * latent_dim, dtype="float32", name="posterior_params")(h)
+    return keras.Model(x, out, name=name)
+
+
+def conv_decoder(latent_dim, output_shape, params_per_pixel, filters=(64, 32), hidden_units=256,
+                 name="decoder"):
+    """Convolutional decoder: dense to a small grid, stride-2 transposed convolutions up."""
+    height, width, channels = tuple(output_shape)
+    steps = len(filters)
+    if height % 2 ** steps or width % 2 ** steps:
+        raise ValueError(f"Image size {height}x{width} must be divisible by 2^{steps} for "
+                         f"{steps} upsamplings.")
+    h0, w0 = height // 2 ** steps, width // 2 ** steps
+    z = keras.Input((latent_dim,), name="z")
+    h = keras.layers.Dense(hidden_units, activation="relu", name="dense")(z)
+    h = keras.layers.Dense(h0 * w0 * filters[0], activation="relu", name="project")(h)
+    h = keras.layers.Reshape((h0, w0, filters[0]))(h)
+    for i, f in enumerate(filters):
+        h = keras.layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu",
+                                         name=f"deconv_{i}")(h)
+    h = keras.layers.Conv2D(channels * params_per_pixel, 3, padding="same", dtype="float32",
+                            name="likelihood_params")(h)
+    out = keras.layers.Reshape((height, width, channels, params_per_pixel), dtype="float32")(h)
+    return keras.Model(z, out, name=name)
+
+
+@keras.saving.register_keras_serializable(package="kerasgen")
+class VAE(GenerativeModel):
+    """Variational autoencoder with TFP posterior, prior and likelihood.
+
+    Args:
+        input_shape: shape of one example, e.g. (8, 8, 1).
+        latent_dim: size of z.
+        likelihood: "categorical" (integer levels 0..num_levels-1), "bernoulli" (values in
+            {0, 1}) or "normal" (real values, e.g. images in [-1, 1]).
+        num_levels: K for the categorical likelihood (17 for the digits).
+        normal_scale: for "normal": a float (fixed sigma) or "learned" (per pixel from the decoder).
+        architecture: "mlp" or "conv" for the default networks.
+        hidden_units: hidden sizes of the MLP networks (or (dense,) size of the conv ones).
+        encoder, decoder: networks to use instead (encoder x -> 2*latent_dim values, decoder
+            z -> output_shape + (params per pixel,)).
+        beta: weight of the KL term (1 = the ELBO).
+        kl_warmup_steps: linear warm-up of the KL weight from 0 to beta over that many steps.
+        analytic_kl: use `tfd.kl_divergence`; False uses the Monte-Carlo estimate.
+        seed: int or None.
+
+    `generate` returns the likelihood's mean (categorical: expected level in [0, K-1];
+    Bernoulli: probabilities in [0, 1]; Normal: the mean); `value_range` says which.
+
+    Example:
+        >>> vae = VAE(input_shape=(8, 8, 1), latent_dim=16, likelihood="categorical",
+        ...           num_levels=17)
+        >>> vae.compile()   # Adam(1e-3)
+        >>> vae.fit(kerasgen.data.digits("train", raw=True, batch_size=100), epochs=50,
+        ...         validation_data=kerasgen.data.digits("val", raw=True, batch_size=350))
+        >>> nll = -vae.log_likelihood(test_images, num_samples=1000).mean()
+    """
+
+    optimizer_specs = {
+        "optimizer": (("encoder", "decoder"), lambda: keras.optimizers.Adam(1e-3)),
+    }
+
+    def __init__(self, input_shape=(8, 8, 1), latent_dim=16, likelihood="categorical",
+                 num_levels=17, normal_scale="learned", architecture="mlp",
+                 hidden_units=(256, 256), encoder=None, decoder=None, beta=1.0,
+                 kl_warmup_steps=0, analytic_kl=True, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if likelihood not in LIKELIHOODS:
+            raise ValueError(f"Unknown likelihood {likelihood!r}; expected one of {LIKELIHOODS}.")
+        if architecture not in ("mlp", "conv"):
+            raise ValueError(f"`architecture` must be 'mlp' or 'conv', got {architecture!r}.")
+        if likelihood == "categorical" and (not isinstance(num_levels, int) or num_levels < 2):
+            raise ValueError(f"`num_levels` must be an int >= 2, got {num_levels!r}.")
+        if likelihood == "normal" and normal_scale != "learned" and not float(normal_scale) > 0:
+            raise ValueError(f"`normal_scale` must be 'learned' or positive, got {normal_scale!r}.")
+        if not float(beta) >= 0:
+            raise ValueError(f"`beta` must be >= 0, got {beta}.")
+        self.input_shape_ = tuple(input_shape)
+        self.sample_shape = tuple(input_shape)
+        self.latent_dim = int(latent_dim)
+        self.likelihood_name = likelihood
+        self.num_levels = int(num_levels)
+        self.normal_scale = normal_scale
+        params = _params_per_pixel(likelihood, self.num_levels, normal_scale)
+        if encoder is None:
+            encoder = (mlp_encoder(self.input_shape_, self.latent_dim, hidden_units)
+                       if architecture == "mlp" else
+                       conv_encoder(self.input_shape_, self.latent_dim,
+                                    hidden_units=hidden_units[0]))
+        if decoder is None:
+            decoder = (mlp_decoder(self.latent_dim, self.input_shape_, params, hidden_units)
+                       if architecture == "mlp" else
+                       conv_decoder(self.latent_dim, self.input_shape_, params,
+                                    hidden_units=hidden_units[0]))
+        self.encoder, self.decoder = encoder, decoder
+        if tuple(decoder.output_shape[1:]) != self.input_shape_ + (params,):
+            raise ValueError(f"The decoder must output {self.input_shape_ + (params,)} per "
+                             f"example for a {likelihood} likelihood, got "
+                             f"{tuple(decoder.output_shape[1:])}.")
+        self.beta = float(beta)
+        self.kl_warmup_steps = int(kl_warmup_steps)
+        self.analytic_kl = bool(analytic_kl)
+        self.trackers = {n: keras.metrics.Mean(name=n)
+                         for n in ("loss", "reconstruction_loss", "kl_loss")}
+        self.set_config(input_shape=list(self.input_shape_), latent_dim=self.latent_dim,
+                        likelihood=likelihood, num_levels=self.num_levels,
+                        normal_scale=normal_scale, architecture=architecture,
+                        hidden_units=list(hidden_units), beta=self.beta,
+                        kl_warmup_steps=self.kl_warmup_steps, analytic_kl=self.analytic_kl,
+                        seed=seed)
+        self._finish_init()
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    @property
+    def value_range(self):
+        return {"categorical": (0.0, self.num_levels - 1.0), "bernoulli": (0.0, 1.0),
+                "normal": (-1.0, 1.0)}[self.likelihood_name]
+
+    # -- distributions
+    def prior(self):
+        zeros = tf.zeros((self.latent_dim,), tf.float32)
+        return tfd.MultivariateNormalDiag(loc=zeros, scale_diag=tf.ones_like(zeros))
+
+    def encoder_input(self, x):
+        """Maps data to the encoder's input scale (categorical levels to [-1, 1])."""
+        x = tf.cast(x, tf.float32)
+        if self.likelihood_name == "categorical":
+            return x / (self.num_levels - 1) * 2.0 - 1.0
+        return x
+
+    def encode(self, x, training=False):
+        """The posterior q(z|x) as a `tfd.MultivariateNormalDiag`."""
+        params = tf.cast(self.encoder(self.encoder_input(x), training=training), tf.float32)
+        loc, raw_scale = tf.split(params, 2, axis=-1)
+        return tfd.MultivariateNormalDiag(loc=loc, scale_diag=tf.nn.softplus(raw_scale) + 1e-4)
+
+    def decode(self, z, training=False):
+        """The likelihood p(x|z), a TFP distribution with event shape `sample_shape`."""
+        params = tf.cast(self.decoder(z, training=training), tf.float32)
+        ndims = len(self.sample_shape)
+        if self.likelihood_name == "categorical":
+            base = tfd.Categorical(logits=params, dtype=tf.int32)
+        elif self.likelihood_name == "bernoulli":
+            base = tfd.Bernoulli(logits=params[..., 0], dtype=tf.float32)
+        elif self.normal_scale == "learned":
+            base = tfd.Normal(params[..., 0], tf.nn.softplus(params[..., 1]) + 1e-3)
+        else:
+            base = tfd.Normal(params[..., 0], float(self.normal_scale))
+        return tfd.Independent(base, reinterpreted_batch_ndims=ndims)
+
+    def _as_data(self, x):
+        x = tf.convert_to_tensor(x)
+        if self.likelihood_name == "categorical":
+            return tf.cast(tf.round(tf.cast(x, tf.float32)), tf.int32)
+        return tf.cast(x, tf.float32)
+
+    def elbo_terms(self, x, eps=None, training=False):
+        """Per-example (reconstruction log-likelihood, KL) with a reparameterized sample."""
+        x = self._as_data(x)
+        q = self.encode(x, training=training)
+        if eps is None:
+            eps = keras.random.normal(tf.shape(q.loc), seed=self.seed_generator)
+        z = q.loc + q.stddev() * tf.cast(eps, tf.float32)  # reparameterization
+        log_px = self.decode(z, training=training).log_prob(x)
+        if self.analytic_kl:
+            kl = tfd.kl_divergence(q, self.prior())
+        else:
+            kl = q.log_prob(z) - self.prior().log_prob(z)
+        return log_px, kl
+
+    def elbo(self, x, batch_size=500):
+        """Per-example ELBO in nats (one reparameterized sample), as NumPy."""
+        out = []
+        for i in range(0, len(x), batch_size):
+            log_px, kl = self.elbo_terms(x[i:i + batch_size])
+            out.append((log_px - kl).numpy())
+        return np.concatenate(out)
+
+    def kl_weight(self):
+        if self.kl_warmup_steps <= 0:
+            return self.beta
+        step = tf.cast(self.optimizer.iterations, tf.float32)
+        return self.beta * tf.minimum(1.0, (step + 1.0) / self.kl_warmup_steps)
+
+    # -- training
+    def _elbo_losses(self, data, training):
+        x, eps = self.unpack(data)
+        self.check_batch(x, self.sample_shape)
+        log_px, kl = self.elbo_terms(x, eps, training=training)
+        reconstruction = -tf.reduce_mean(log_px)
+        kl = tf.reduce_mean(kl)
+        return reconstruction, kl
+
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            reconstruction, kl = self._elbo_losses(data, training=True)
+            objective = reconstruction + self.kl_weight() * kl
+            scaled = replica_scale(objective)
+        variables = self.encoder.trainable_variables + self.decoder.trainable_variables
+        grads = tape.gradient(scaled, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        return self._update(reconstruction, kl)
+
+    def test_step(self, data):
+        reconstruction, kl = self._elbo_losses(data, training=False)
+        return self._update(reconstruction, kl)
+
+    def _update(self, reconstruction, kl):
+        # `loss` is the negative ELBO (beta = 1) in nats per example, whatever the KL weight
+        self.trackers["loss"].update_state(reconstruction + kl)
+        self.trackers["reconstruction_loss"].update_state(reconstruction)
+        self.trackers["kl_loss"].update_state(kl)
+        return {m.name: m.result() for m in self.metrics}
+
+    # -- density estimation
+    @tf.function(reduce_retracing=True)
+    def _log_weights(self, x, num_samples):
+        """log p(x, z_i) - log q(z_i|x) for num_samples draws, shape (num_samples, batch)."""
+        q = self.encode(x)
+        z = q.sample(num_samples, seed=self._iwae_seed())  # (k, batch, latent)
+        k = tf.shape(z)[0]
+        flat_z = tf.reshape(z, (-1, self.latent_dim))
+        x_rep = tf.reshape(tf.repeat(x[None], k, axis=0),
+                           tf.concat([[-1], tf.shape(x)[1:]], axis=0))
+        log_px = tf.reshape(self.decode(flat_z).log_prob(x_rep), (k, -1))
+        return log_px + self.prior().log_prob(z) - q.log_prob(z)
+
+    def _iwae_seed(self):
+        return tf.cast(keras.random.randint((2,), 0, 2 ** 30, seed=self.seed_generator),
+                       tf.int32)
+
+    def log_likelihood(self, x, num_samples=1000, batch_size=100, chunk=100):
+        """Importance-weighted estimate of log p(x) per example, in nats (NumPy, shape (n,)).
+
+        Args:
+            x: data batch (n,) + sample_shape.
+            num_samples: k importance samples (k = 1 gives a one-sample ELBO).
+            batch_size: examples per chunk; chunk: importance samples per chunk. Memory grows
+                with batch_size * chunk, not with k.
+        """
+        from kerasgen.models.base import check_num_samples
+
+        num_samples = check_num_samples(num_samples)
+        x = self._as_data(np.asarray(x))
+        out = []
+        for i in range(0, int(x.shape[0]), batch_size):
+            xb = x[i:i + batch_size]
+            parts = []
+            for j in range(0, num_samples, chunk):
+                parts.append(self._log_weights(xb, tf.constant(min(chunk, num_samples - j))))
+            log_w = tf.concat(parts, axis=0)
+            out.append((tf.reduce_logsumexp(log_w, axis=0) - math.log(num_samples)).numpy())
+        return np.concatenate(out)
+
+    # -- sampling and pictures
+    def sample_latent(self, num_samples, seed=None):
+        return keras.random.normal((num_samples, self.latent_dim),
+                                   seed=self.seed_generator if seed is None else seed)
+
+    def decode_latent(self, z):
+        """The likelihood's mean at z (categorical: the expected level)."""
+        params = tf.cast(self.decoder(tf.convert_to_tensor(z, tf.float32), training=False),
+                         tf.float32)
+        if self.likelihood_name == "categorical":
+            levels = tf.range(self.num_levels, dtype=tf.float32)
+            return tf.reduce_sum(tf.nn.softmax(params, axis=-1) * levels, axis=-1)
+        if self.likelihood_name == "bernoulli":
+            return tf.sigmoid(params[..., 0])
+        return params[..., 0]
+
+    def reconstruct(self, x):
+        """The likelihood mean at the posterior mean of each input (NumPy)."""
+        return self.decode_latent(self.encode(self._as_data(x)).mean()).numpy()
+
+    def latent_manifold(self, num_per_side=15, dims=(0, 1), lo=0.05, hi=0.95):
+        """Decodes a grid of the prior's inverse CDF over two latent dimensions.
+
+        The lecture's "learned manifold" picture (exact for a 2-D latent; other dimensions are
+        held at 0). Returns (num_per_side**2,) + sample_shape, rows = second dimension.
+        """
+        q = tfd.Normal(0.0, 1.0).quantile(np.linspace(lo, hi, num_per_side).astype(np.float32))
+        q = q.numpy()
+        z = np.zeros((num_per_side, num_per_side, self.latent_dim), np.float32)
+        for row in range(num_per_side):
+            for col in range(num_per_side):
+                z[row, col, dims[0]] = q[col]
+                z[row, col, dims[1]] = q[::-1][row]
+        return self.decode_latent(z.reshape(-1, self.latent_dim)).numpy()
+
+    def interpolate(self, x0, x1, steps=8):
+        """Decodes the straight line between the posterior means of two inputs (NumPy)."""
+        mu = self.encode(self._as_data(np.stack([x0, x1]))).mean().numpy()
+        t = np.linspace(0.0, 1.0, int(steps), dtype=np.float32)[:, None]
+        return self.decode_latent((1 - t) * mu[0] + t * mu[1]).numpy()
+
+    # -- export and config
+    def serving_endpoints(self):
+        def serve(z):
+            return {"samples": self.decode_latent(z)}
+
+        spec = tf.TensorSpec((None, self.latent_dim), tf.float32, name="z")
+        return {"decode": (serve, [spec])}
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._cfg)
+        config.update(self.serialize_networks(encoder=self.encoder, decoder=self.decoder))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**cls.deserialize_networks(config, ("encoder", "decoder")))
