@@ -11,5 +11,6 @@ SavedModel for TF Serving with `model.export`, and trains under `tf.distribute` 
 __version__ = "0.1.0"
 
 from kerasgen import callbacks, data, images, losses, metrics, models  # noqa: E402,F401
-from kerasgen.models import DCGAN, GAN, VAE, WGAN, WGANGP, GenerativeModel  # noqa: E402,F401
+from kerasgen.models import (DCGAN, GAN, VAE, WGAN, WGANGP, CycleGAN,  # noqa: E402,F401
+                             GenerativeModel, Pix2Pix)
 from kerasgen.presets import list_models, load, save_preset  # noqa: E402,F401

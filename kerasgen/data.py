@@ -374,3 +374,52 @@ def unpaired(ds_x, ds_y, shuffle_buffer=1000, seed=None):
         else:
             ds_y = ds_y.repeat()
     return tf.data.Dataset.zip((ds_x, ds_y)).prefetch(AUTOTUNE)
+
+
+def cyclegan_folders(root, split="train", image_size=256, channels=3, **kwargs):
+    """The two domains of a CycleGAN-layout folder (`trainA/ trainB/ testA/ testB/`).
+
+    Returns `(ds_a, ds_b)`, unbatched image datasets in [-1, 1]; pair them with `unpaired` and
+    batch. Extra keyword arguments go to `image_folder` (shuffle, on_error, check, ...).
+    """
+    if split not in ("train", "test"):
+        raise ValueError(f"`split` must be 'train' or 'test', got {split!r}.")
+    root = os.fspath(root)
+    if not os.path.isdir(root):
+        raise FileNotFoundError(f"CycleGAN data folder not found: {root!r}.")
+    return tuple(image_folder(os.path.join(root, split + domain), image_size, channels,
+                              batch_size=None, **kwargs) for domain in ("A", "B"))
+
+
+def paired_folders(input_dir, target_dir, image_size=256, channels=3, target_channels=None,
+                   batch_size=64, shuffle=True, seed=None, repeat=False):
+    """Aligned (input, target) pairs for pix2pix from two folders with the same file names.
+
+    A file present in one folder and not the other is an error that names it.
+    """
+    names = {}
+    for key, folder in (("input", input_dir), ("target", target_dir)):
+        files = _list_images(folder, recursive=False)
+        names[key] = {os.path.basename(f): f for f in files}
+    missing = sorted(set(names["input"]) ^ set(names["target"]))
+    if missing:
+        raise ValueError(f"Paired folders {os.fspath(input_dir)!r} and {os.fspath(target_dir)!r} "
+                         f"do not match: {missing[:5]} present in only one of them.")
+    keys = sorted(names["input"])
+    for key in keys:
+        for side in ("input", "target"):
+            problem = _check_image_file(names[side][key])
+            if problem:
+                raise ValueError(f"Cannot read image file {names[side][key]!r}: {problem}.")
+    target_channels = target_channels or channels
+    ds = tf.data.Dataset.from_tensor_slices(([names["input"][k] for k in keys],
+                                             [names["target"][k] for k in keys]))
+    if shuffle:
+        ds = ds.shuffle(len(keys), seed=seed, reshuffle_each_iteration=True)
+
+    def load(a, b):
+        return (center_crop_resize(_decode(tf.io.read_file(a), channels), image_size),
+                center_crop_resize(_decode(tf.io.read_file(b), target_channels), image_size))
+
+    ds = ds.map(load, num_parallel_calls=AUTOTUNE)
+    return _finish(ds, batch_size, False, seed, repeat, False, cache=False)

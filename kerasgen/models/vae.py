@@ -48,24 +48,28 @@ def _params_per_pixel(likelihood, num_levels, normal_scale):
 
 
 def mlp_encoder(input_shape, latent_dim, hidden_units=(256, 256), activation="relu",
-                name="encoder"):
+                dropout=0.0, name="encoder"):
     """MLP encoder x -> (batch, 2 * latent_dim): posterior means then raw scales."""
     x = keras.Input(tuple(input_shape), name="x")
     h = keras.layers.Flatten()(x)
     for i, units in enumerate(hidden_units):
         h = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(h)
+        if dropout:
+            h = keras.layers.Dropout(dropout)(h)
     out = keras.layers.Dense(2 * latent_dim, dtype="float32", name="posterior_params")(h)
     return keras.Model(x, out, name=name)
 
 
 def mlp_decoder(latent_dim, output_shape, params_per_pixel, hidden_units=(256, 256),
-                activation="relu", name="decoder"):
+                activation="relu", dropout=0.0, name="decoder"):
     """MLP decoder z -> likelihood parameters of shape (batch,) + output_shape + (params,)."""
     output_shape = tuple(output_shape)
     z = keras.Input((latent_dim,), name="z")
     h = z
     for i, units in enumerate(hidden_units):
         h = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(h)
+        if dropout:
+            h = keras.layers.Dropout(dropout)(h)
     h = keras.layers.Dense(math.prod(output_shape) * params_per_pixel, dtype="float32",
                            name="likelihood_params")(h)
     out = keras.layers.Reshape(output_shape + (params_per_pixel,), dtype="float32")(h)
@@ -120,6 +124,8 @@ class VAE(GenerativeModel):
         normal_scale: for "normal": a float (fixed sigma) or "learned" (per pixel from the decoder).
         architecture: "mlp" or "conv" for the default networks.
         hidden_units: hidden sizes of the MLP networks (or (dense,) size of the conv ones).
+        dropout: dropout rate after each hidden layer of the MLP networks (regularizes small
+            data sets such as the 1,000 training digits).
         encoder, decoder: networks to use instead (encoder x -> 2*latent_dim values, decoder
             z -> output_shape + (params per pixel,)).
         beta: weight of the KL term (1 = the ELBO).
@@ -145,7 +151,7 @@ class VAE(GenerativeModel):
 
     def __init__(self, input_shape=(8, 8, 1), latent_dim=16, likelihood="categorical",
                  num_levels=17, normal_scale="learned", architecture="mlp",
-                 hidden_units=(256, 256), encoder=None, decoder=None, beta=1.0,
+                 hidden_units=(256, 256), dropout=0.0, encoder=None, decoder=None, beta=1.0,
                  kl_warmup_steps=0, analytic_kl=True, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if likelihood not in LIKELIHOODS:
@@ -166,12 +172,14 @@ class VAE(GenerativeModel):
         self.normal_scale = normal_scale
         params = _params_per_pixel(likelihood, self.num_levels, normal_scale)
         if encoder is None:
-            encoder = (mlp_encoder(self.input_shape_, self.latent_dim, hidden_units)
+            encoder = (mlp_encoder(self.input_shape_, self.latent_dim, hidden_units,
+                                   dropout=dropout)
                        if architecture == "mlp" else
                        conv_encoder(self.input_shape_, self.latent_dim,
                                     hidden_units=hidden_units[0]))
         if decoder is None:
-            decoder = (mlp_decoder(self.latent_dim, self.input_shape_, params, hidden_units)
+            decoder = (mlp_decoder(self.latent_dim, self.input_shape_, params, hidden_units,
+                                   dropout=dropout)
                        if architecture == "mlp" else
                        conv_decoder(self.latent_dim, self.input_shape_, params,
                                     hidden_units=hidden_units[0]))
@@ -188,7 +196,7 @@ class VAE(GenerativeModel):
         self.set_config(input_shape=list(self.input_shape_), latent_dim=self.latent_dim,
                         likelihood=likelihood, num_levels=self.num_levels,
                         normal_scale=normal_scale, architecture=architecture,
-                        hidden_units=list(hidden_units), beta=self.beta,
+                        hidden_units=list(hidden_units), dropout=dropout, beta=self.beta,
                         kl_warmup_steps=self.kl_warmup_steps, analytic_kl=self.analytic_kl,
                         seed=seed)
         self._finish_init()

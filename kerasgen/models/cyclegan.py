@@ -1,0 +1,348 @@
+"""CycleGAN (Zhu et al., 2017, arXiv:1703.10593): unpaired image-to-image translation.
+
+Two generators G: X -> Y and F: Y -> X and two discriminators D_X, D_Y are trained with
+
+    L = L_GAN(G, D_Y) + L_GAN(F, D_X) + lambda L_cyc(G, F) + lambda_id L_identity,
+    L_cyc = E_x ||F(G(x)) - x||_1 + E_y ||G(F(y)) - y||_1,
+    L_identity = E_y ||G(y) - y||_1 + E_x ||F(x) - x||_1,
+
+with lambda = 10, lambda_id = 0.5 lambda (the identity term preserves colour composition; turn it
+off with `identity_weight=0` when the true mapping changes colours, e.g. colour inversion), and
+the least-squares GAN loss (non-saturating available). Discriminators see a history of 50
+previously generated images (Shrivastava et al. 2017): once the pool is full, each new fake is
+returned with probability 1/2, otherwise it replaces a random stored fake that is returned instead.
+The discriminator loss is halved. Adam(2e-4, beta_1 0.5); the learning rate is constant for the
+first half of training and decays linearly to 0 (`kerasgen.models.cyclegan.linear_decay`).
+
+Generator: c7s1-64, d128, d256, R256 x n (n = 6 for 128 px, 9 for 256 px), u128, u64, c7s1-3,
+tanh, with reflection padding and instance normalization. Discriminator: the 70x70 PatchGAN
+C64-C128-C256-C512 (no normalization on the first layer), one output per patch. Instance
+normalization is Keras's `GroupNormalization(groups=-1)` (one group per channel = instance norm):
+a maintained Keras layer, with a learned affine transform, so nothing custom is needed.
+"""
+
+import tensorflow as tf
+import keras
+
+from kerasgen import losses as losses_lib
+from kerasgen.models.base import GenerativeModel, replica_scale
+
+
+@keras.saving.register_keras_serializable(package="kerasgen")
+class ReflectionPadding2D(keras.layers.Layer):
+    """Pads height and width by reflection (no Keras layer does this)."""
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = int(padding)
+
+    def call(self, x):
+        p = self.padding
+        return keras.ops.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
+
+    def compute_output_shape(self, input_shape):
+        b, h, w, c = input_shape
+        p = 2 * self.padding
+        return (b, None if h is None else h + p, None if w is None else w + p, c)
+
+    def get_config(self):
+        return dict(super().get_config(), padding=self.padding)
+
+
+def instance_norm(name=None):
+    return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
+
+
+def _init():
+    return keras.initializers.RandomNormal(0.0, 0.02)
+
+
+def resnet_generator(image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
+                     num_downsamplings=2, name="generator"):
+    """The CycleGAN ResNet generator (c7s1-f, downsamplings, residual blocks, upsamplings)."""
+    x_in = keras.Input((image_size, image_size, channels), name="x")
+    h = ReflectionPadding2D(3)(x_in)
+    h = keras.layers.Conv2D(base_filters, 7, kernel_initializer=_init(), use_bias=False)(h)
+    h = keras.layers.ReLU()(instance_norm()(h))
+    filters = base_filters
+    for _ in range(num_downsamplings):
+        filters *= 2
+        h = keras.layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False,
+                                kernel_initializer=_init())(h)
+        h = keras.layers.ReLU()(instance_norm()(h))
+    for _ in range(num_residual_blocks):
+        r = ReflectionPadding2D(1)(h)
+        r = keras.layers.Conv2D(filters, 3, use_bias=False, kernel_initializer=_init())(r)
+        r = keras.layers.ReLU()(instance_norm()(r))
+        r = ReflectionPadding2D(1)(r)
+        r = keras.layers.Conv2D(filters, 3, use_bias=False, kernel_initializer=_init())(r)
+        h = keras.layers.Add()([h, instance_norm()(r)])
+    for _ in range(num_downsamplings):
+        filters //= 2
+        h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", use_bias=False,
+                                         kernel_initializer=_init())(h)
+        h = keras.layers.ReLU()(instance_norm()(h))
+    h = ReflectionPadding2D(3)(h)
+    h = keras.layers.Conv2D(channels, 7, kernel_initializer=_init())(h)
+    out = keras.layers.Activation("tanh", dtype="float32")(h)
+    return keras.Model(x_in, out, name=name)
+
+
+def patchgan_discriminator(image_size=256, channels=3, base_filters=64, num_layers=3,
+                           name="discriminator"):
+    """PatchGAN: C64-C128-C256 (stride 2) then C512 and a 1-channel map (stride 1), 4x4 kernels.
+
+    `num_layers=3` gives the 70x70 receptive field; fewer layers suit small images.
+    """
+    x_in = keras.Input((image_size, image_size, channels), name="x")
+    h = keras.layers.Conv2D(base_filters, 4, strides=2, padding="same",
+                            kernel_initializer=_init())(x_in)
+    h = keras.layers.LeakyReLU(0.2)(h)
+    filters = base_filters
+    for i in range(1, num_layers + 1):
+        filters = min(filters * 2, base_filters * 8)
+        stride = 2 if i < num_layers else 1
+        h = keras.layers.Conv2D(filters, 4, strides=stride, padding="same", use_bias=False,
+                                kernel_initializer=_init())(h)
+        h = keras.layers.LeakyReLU(0.2)(instance_norm()(h))
+    out = keras.layers.Conv2D(1, 4, padding="same", kernel_initializer=_init(),
+                              dtype="float32")(h)
+    return keras.Model(x_in, out, name=name)
+
+
+class linear_decay(keras.optimizers.schedules.LearningRateSchedule):  # noqa: N801
+    """Constant learning rate for `constant_steps`, then linear decay to 0 over `decay_steps`."""
+
+    def __init__(self, initial_learning_rate, constant_steps, decay_steps):
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.constant_steps = int(constant_steps)
+        self.decay_steps = int(decay_steps)
+
+    def __call__(self, step):
+        step = tf.cast(step, tf.float32)
+        frac = (step - self.constant_steps) / max(self.decay_steps, 1)
+        return self.initial_learning_rate * tf.clip_by_value(1.0 - frac, 0.0, 1.0)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "constant_steps": self.constant_steps, "decay_steps": self.decay_steps}
+
+
+keras.saving.register_keras_serializable(package="kerasgen", name="linear_decay")(linear_decay)
+
+
+def adam_with_linear_decay(total_steps, learning_rate=2e-4):
+    """Adam(2e-4, 0.5) whose rate is constant for half of `total_steps`, then decays to 0."""
+    half = int(total_steps) // 2
+    return keras.optimizers.Adam(linear_decay(learning_rate, half, int(total_steps) - half),
+                                 beta_1=0.5)
+
+
+class ImagePool:
+    """A pool of previously generated images, as model variables, usable inside train_step.
+
+    query(images) returns a batch of the same shape: while the pool fills, the new images; then,
+    per image, with probability 1/2 the new image, otherwise a random stored image, which the new
+    one replaces. Under a distribution strategy every replica reads the same pool and the first
+    replica's writes are kept.
+    """
+
+    def __init__(self, model, size, image_shape, name, seed_generator):
+        self.size = int(size)
+        self.seed_generator = seed_generator
+        if self.size > 0:
+            self.images = model.add_weight(shape=(self.size,) + tuple(image_shape),
+                                           initializer="zeros", trainable=False,
+                                           name=f"{name}_images",
+                                           aggregation="only_first_replica")
+            self.count = model.add_weight(shape=(), dtype="int32", initializer="zeros",
+                                          trainable=False, name=f"{name}_count",
+                                          aggregation="only_first_replica")
+
+    def query(self, images):
+        if self.size <= 0:
+            return images
+        images = tf.cast(images, tf.float32)
+        n = tf.shape(images)[0]
+        count = tf.convert_to_tensor(self.count)
+        pool = tf.convert_to_tensor(self.images)
+        # filling: the first free slots take the new images (those that fit)
+        slots = count + tf.range(n)
+        fits = slots < self.size
+        fill_idx = tf.boolean_mask(slots, fits)[:, None]
+        pool = tf.tensor_scatter_nd_update(pool, fill_idx, tf.boolean_mask(images, fits))
+        # full: each remaining image swaps with a random stored one with probability 1/2
+        coin = keras.random.uniform((n,), seed=self.seed_generator) < 0.5
+        swap = tf.logical_and(tf.logical_not(fits), coin)
+        rand_idx = tf.cast(keras.random.randint((n,), 0, self.size, seed=self.seed_generator),
+                           tf.int32)
+        old = tf.gather(pool, rand_idx)
+        swap_img = tf.reshape(swap, [-1] + [1] * (len(images.shape) - 1))
+        returned = tf.where(swap_img, old, images)
+        pool = tf.tensor_scatter_nd_update(pool, tf.boolean_mask(rand_idx, swap)[:, None],
+                                           tf.boolean_mask(images, swap))
+        self.images.assign(pool)
+        self.count.assign(tf.minimum(count + n, self.size))
+        return returned
+
+
+@keras.saving.register_keras_serializable(package="kerasgen")
+class CycleGAN(GenerativeModel):
+    """CycleGAN: unpaired translation between domains X and Y.
+
+    Args:
+        image_size, channels: the images of both domains (square, [-1, 1]).
+        base_filters: generator/discriminator width (64 in the paper).
+        num_residual_blocks: 6 for 128 px, 9 for 256 px; fewer for small images.
+        num_downsamplings: stride-2 stages of the generator (2 in the paper).
+        d_layers: PatchGAN depth (3 = 70x70 receptive field).
+        cycle_weight: lambda (10).
+        identity_weight: lambda_id as a fraction of lambda (0.5; 0 disables the identity loss).
+        loss: "least_squares" (default) or "non_saturating".
+        pool_size: size of the image pools (50; 0 disables them).
+        generator_g, generator_f, discriminator_x, discriminator_y: networks to use instead.
+        seed: int or None.
+
+    Batches are `(x, y)` pairs of unpaired images (see `kerasgen.data.unpaired`).
+
+    Example:
+        >>> model = CycleGAN(image_size=16, channels=1, base_filters=16, num_residual_blocks=2,
+        ...                  d_layers=2)
+        >>> model.compile()   # Adam(2e-4, beta_1=0.5) for each of the four networks
+        >>> model.fit(kerasgen.data.unpaired(ds_x, ds_y).batch(16), epochs=10)
+        >>> fake_y = model.translate(x, direction="x2y")
+    """
+
+    optimizer_specs = {
+        "g_optimizer": (("generator_g",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+        "f_optimizer": (("generator_f",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+        "dx_optimizer": (("discriminator_x",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+        "dy_optimizer": (("discriminator_y",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+    }
+    latent_dim = None
+
+    def __init__(self, image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
+                 num_downsamplings=2, d_layers=3, cycle_weight=10.0, identity_weight=0.5,
+                 loss="least_squares", pool_size=50, generator_g=None, generator_f=None,
+                 discriminator_x=None, discriminator_y=None, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        if loss not in ("least_squares", "non_saturating"):
+            raise ValueError(f"`loss` must be 'least_squares' or 'non_saturating', got {loss!r}.")
+        if int(pool_size) < 0:
+            raise ValueError(f"`pool_size` must be >= 0, got {pool_size}.")
+        gen = lambda name: resnet_generator(image_size, channels, base_filters,  # noqa: E731
+                                            num_residual_blocks, num_downsamplings, name=name)
+        disc = lambda name: patchgan_discriminator(image_size, channels,  # noqa: E731
+                                                   base_filters, d_layers, name=name)
+        self.generator_g = gen("generator_g") if generator_g is None else generator_g
+        self.generator_f = gen("generator_f") if generator_f is None else generator_f
+        self.discriminator_x = (disc("discriminator_x") if discriminator_x is None
+                                else discriminator_x)
+        self.discriminator_y = (disc("discriminator_y") if discriminator_y is None
+                                else discriminator_y)
+        self.sample_shape = tuple(self.generator_g.input_shape[1:])
+        self.cycle_weight = float(cycle_weight)
+        self.identity_weight = float(identity_weight)
+        self.loss_name = loss
+        self.gan_generator_loss, self.gan_discriminator_loss = losses_lib.get_gan_losses(loss)
+        self.pool_x = ImagePool(self, pool_size, self.sample_shape, "pool_x", self.seed_generator)
+        self.pool_y = ImagePool(self, pool_size, self.sample_shape, "pool_y", self.seed_generator)
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in (
+            "g_loss", "f_loss", "dx_loss", "dy_loss", "cycle_loss", "identity_loss")}
+        self.set_config(image_size=image_size, channels=channels, base_filters=base_filters,
+                        num_residual_blocks=num_residual_blocks,
+                        num_downsamplings=num_downsamplings, d_layers=d_layers,
+                        cycle_weight=self.cycle_weight, identity_weight=self.identity_weight,
+                        loss=loss, pool_size=int(pool_size), seed=seed)
+        self._finish_init()
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    # -- translation
+    def translate(self, x, direction="x2y", batch_size=64):
+        """Translates images (n,) + sample_shape: "x2y" with G, "y2x" with F (NumPy)."""
+        nets = {"x2y": self.generator_g, "y2x": self.generator_f}
+        if direction not in nets:
+            raise ValueError(f"`direction` must be 'x2y' or 'y2x', got {direction!r}.")
+        x = tf.convert_to_tensor(x, tf.float32)
+        self.check_batch(x, self.sample_shape)
+        return tf.concat([nets[direction](x[i:i + batch_size], training=False)
+                          for i in range(0, int(x.shape[0]), batch_size)], axis=0).numpy()
+
+    def generate(self, num_samples, seed=None, batch_size=256):
+        raise NotImplementedError(
+            "CycleGAN translates images and has no latent to sample: use "
+            "translate(x, direction='x2y' | 'y2x').")
+
+    def call(self, x, training=False):
+        return self.generator_g(x, training=training)
+
+    # -- training
+    def _split(self, data):
+        if not (isinstance(data, (tuple, list)) and len(data) == 2):
+            raise ValueError("CycleGAN trains on (x, y) batches of the two domains; see "
+                             "kerasgen.data.unpaired.")
+        x, y = data
+        self.check_batch(x, self.sample_shape, "x")
+        self.check_batch(y, self.sample_shape, "y")
+        return tf.cast(x, tf.float32), tf.cast(y, tf.float32)
+
+    def train_step(self, data):
+        x, y = self._split(data)
+        g, f = self.generator_g, self.generator_f
+        d_x, d_y = self.discriminator_x, self.discriminator_y
+        with tf.GradientTape(persistent=True) as tape:
+            fake_y, fake_x = g(x, training=True), f(y, training=True)
+            cycle_x, cycle_y = f(fake_y, training=True), g(fake_x, training=True)
+            cycle = tf.reduce_mean(tf.abs(cycle_x - x)) + tf.reduce_mean(tf.abs(cycle_y - y))
+            identity = tf.constant(0.0)
+            if self.identity_weight > 0:
+                identity = (tf.reduce_mean(tf.abs(g(y, training=True) - y))
+                            + tf.reduce_mean(tf.abs(f(x, training=True) - x)))
+            shared = self.cycle_weight * (cycle + self.identity_weight * identity)
+            g_adv = self.gan_generator_loss(d_y(fake_y, training=True))
+            f_adv = self.gan_generator_loss(d_x(fake_x, training=True))
+            g_total = replica_scale(g_adv + shared)
+            f_total = replica_scale(f_adv + shared)
+            dx_loss = 0.5 * self.gan_discriminator_loss(
+                d_x(x, training=True), d_x(self.pool_x.query(tf.stop_gradient(fake_x)),
+                                           training=True))
+            dy_loss = 0.5 * self.gan_discriminator_loss(
+                d_y(y, training=True), d_y(self.pool_y.query(tf.stop_gradient(fake_y)),
+                                           training=True))
+            dx_scaled, dy_scaled = replica_scale(dx_loss), replica_scale(dy_loss)
+        for loss, net, opt in ((g_total, g, self.g_optimizer), (f_total, f, self.f_optimizer),
+                               (dx_scaled, d_x, self.dx_optimizer),
+                               (dy_scaled, d_y, self.dy_optimizer)):
+            if net.trainable_variables:  # a fixed network (e.g. in tests) has none
+                grads = tape.gradient(loss, net.trainable_variables)
+                opt.apply_gradients(zip(grads, net.trainable_variables))
+        del tape
+        for name, value in (("g_loss", g_adv + shared), ("f_loss", f_adv + shared),
+                            ("dx_loss", dx_loss), ("dy_loss", dy_loss),
+                            ("cycle_loss", cycle), ("identity_loss", identity)):
+            self.trackers[name].update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
+    # -- export and config
+    def serving_endpoints(self):
+        spec = tf.TensorSpec((None,) + self.sample_shape, tf.float32, name="x")
+        return {
+            "x2y": (lambda x: {"translated": self.generator_g(x, training=False)}, [spec]),
+            "y2x": (lambda x: {"translated": self.generator_f(x, training=False)}, [spec]),
+        }
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._cfg)
+        config.update(self.serialize_networks(
+            generator_g=self.generator_g, generator_f=self.generator_f,
+            discriminator_x=self.discriminator_x, discriminator_y=self.discriminator_y))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**cls.deserialize_networks(
+            config, ("generator_g", "generator_f", "discriminator_x", "discriminator_y")))

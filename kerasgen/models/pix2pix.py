@@ -1,0 +1,182 @@
+"""pix2pix (Isola et al., 2017, arXiv:1611.07004): paired image-to-image translation.
+
+A conditional GAN: the generator G maps an input image x to an output image; the discriminator
+D(x, y) judges *pairs* (input, output) patch by patch (PatchGAN on the channel-wise concatenation).
+
+    G* = arg min_G max_D  L_cGAN(G, D) + lambda E ||y - G(x)||_1,   lambda = 100,
+
+with the non-saturating GAN loss, the discriminator loss halved, and Adam(2e-4, beta_1 0.5). The
+generator is a U-Net: an encoder of stride-2 convolutions (C64-C128-C256-C512-...) and a decoder
+of stride-2 transposed convolutions whose every layer is concatenated with the encoder layer of the
+same resolution (skip connections), so low-level structure shared by input and output (edges,
+positions) passes straight through. Dropout in the first decoder layers is the generator's noise.
+"""
+
+import tensorflow as tf
+import keras
+
+from kerasgen import losses as losses_lib
+from kerasgen.models.base import GenerativeModel, replica_scale
+from kerasgen.models.cyclegan import _init, patchgan_discriminator
+
+
+def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=64,
+                   num_downsamplings=None, dropout=0.5, batch_norm=True, name="generator"):
+    """U-Net with skip connections, from image_size down to 1x1 (or `num_downsamplings`)."""
+    import math
+
+    depth = num_downsamplings or int(math.log2(image_size))
+    if image_size % 2 ** depth:
+        raise ValueError(f"`image_size` {image_size} must be divisible by 2^{depth}.")
+    x_in = keras.Input((image_size, image_size, in_channels), name="x")
+    h, skips = x_in, []
+    for i in range(depth):
+        filters = min(base_filters * 2 ** i, base_filters * 8)
+        h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=False,
+                                kernel_initializer=_init())(h)
+        if batch_norm and 0 < i < depth - 1:
+            h = keras.layers.BatchNormalization()(h)
+        h = keras.layers.LeakyReLU(0.2)(h)
+        skips.append(h)
+    for i in reversed(range(depth - 1)):
+        filters = min(base_filters * 2 ** i, base_filters * 8)
+        h = keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
+                                         kernel_initializer=_init())(h)
+        if batch_norm:
+            h = keras.layers.BatchNormalization()(h)
+        if dropout and i >= depth - 4:
+            h = keras.layers.Dropout(dropout)(h)
+        h = keras.layers.ReLU()(h)
+        h = keras.layers.Concatenate()([h, skips[i]])
+    h = keras.layers.Conv2DTranspose(out_channels, 4, strides=2, padding="same",
+                                     kernel_initializer=_init())(h)
+    out = keras.layers.Activation("tanh", dtype="float32")(h)
+    return keras.Model(x_in, out, name=name)
+
+
+def conditional_patchgan(image_size=256, in_channels=3, out_channels=3, base_filters=64,
+                         num_layers=3, name="discriminator"):
+    """PatchGAN on the concatenation (input, output): a model taking [x, y]."""
+    x = keras.Input((image_size, image_size, in_channels), name="x")
+    y = keras.Input((image_size, image_size, out_channels), name="y")
+    patch = patchgan_discriminator(image_size, in_channels + out_channels, base_filters,
+                                   num_layers, name=f"{name}_patchgan")
+    return keras.Model([x, y], patch(keras.layers.Concatenate()([x, y])), name=name)
+
+
+@keras.saving.register_keras_serializable(package="kerasgen")
+class Pix2Pix(GenerativeModel):
+    """pix2pix: paired translation x -> y with a U-Net and a conditional PatchGAN.
+
+    Args:
+        image_size: square image side (a power of two for the default U-Net).
+        in_channels, out_channels: channels of input and output images.
+        base_filters: width (64 in the paper).
+        num_downsamplings: U-Net depth (default: down to 1x1).
+        d_layers: PatchGAN depth (3 = 70x70).
+        l1_weight: lambda (100).
+        dropout: dropout of the first decoder layers (0.5).
+        batch_norm: batch norm in the U-Net (as in the paper).
+        generator, discriminator: networks to use instead.
+        seed: int or None.
+
+    Batches are `(x, y)` aligned pairs.
+
+    Example:
+        >>> model = Pix2Pix(image_size=16, in_channels=1, out_channels=1, base_filters=16)
+        >>> model.compile()
+        >>> model.fit(tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(16))
+        >>> outputs = model.translate(inputs)
+    """
+
+    optimizer_specs = {
+        "g_optimizer": (("generator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+        "d_optimizer": (("discriminator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+    }
+    latent_dim = None
+
+    def __init__(self, image_size=256, in_channels=3, out_channels=3, base_filters=64,
+                 num_downsamplings=None, d_layers=3, l1_weight=100.0, dropout=0.5,
+                 batch_norm=True, generator=None, discriminator=None, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.generator = (unet_generator(image_size, in_channels, out_channels, base_filters,
+                                         num_downsamplings, dropout, batch_norm)
+                          if generator is None else generator)
+        self.discriminator = (conditional_patchgan(image_size, in_channels, out_channels,
+                                                   base_filters, d_layers)
+                              if discriminator is None else discriminator)
+        self.input_shape_ = tuple(self.generator.input_shape[1:])
+        self.sample_shape = tuple(self.generator.output_shape[1:])
+        self.l1_weight = float(l1_weight)
+        self.trackers = {n: keras.metrics.Mean(name=n)
+                         for n in ("g_loss", "d_loss", "l1_loss", "g_gan_loss")}
+        self.set_config(image_size=image_size, in_channels=in_channels,
+                        out_channels=out_channels, base_filters=base_filters,
+                        num_downsamplings=num_downsamplings, d_layers=d_layers,
+                        l1_weight=self.l1_weight, dropout=dropout, batch_norm=batch_norm,
+                        seed=seed)
+        self._finish_init()
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def translate(self, x, direction="x2y", batch_size=64):
+        """Translates input images (n,) + input shape to outputs (NumPy)."""
+        if direction != "x2y":
+            raise ValueError(f"pix2pix translates one way: `direction` must be 'x2y', got "
+                             f"{direction!r}.")
+        x = tf.convert_to_tensor(x, tf.float32)
+        self.check_batch(x, self.input_shape_)
+        return tf.concat([self.generator(x[i:i + batch_size], training=False)
+                          for i in range(0, int(x.shape[0]), batch_size)], axis=0).numpy()
+
+    def generate(self, num_samples, seed=None, batch_size=256):
+        raise NotImplementedError("pix2pix translates paired inputs and has no latent to "
+                                  "sample: use translate(x).")
+
+    def call(self, x, training=False):
+        return self.generator(x, training=training)
+
+    def train_step(self, data):
+        if not (isinstance(data, (tuple, list)) and len(data) == 2):
+            raise ValueError("Pix2Pix trains on aligned (x, y) pairs.")
+        x, y = data
+        self.check_batch(x, self.input_shape_, "x")
+        self.check_batch(y, self.sample_shape, "y")
+        x, y = tf.cast(x, tf.float32), tf.cast(y, tf.float32)
+        with tf.GradientTape(persistent=True) as tape:
+            fake = self.generator(x, training=True)
+            real_logits = self.discriminator([x, y], training=True)
+            fake_logits = self.discriminator([x, fake], training=True)
+            gan = losses_lib.non_saturating_generator_loss(fake_logits)
+            l1 = tf.reduce_mean(tf.abs(y - fake))
+            g_loss = gan + self.l1_weight * l1
+            d_loss = 0.5 * losses_lib.discriminator_loss(real_logits, fake_logits)
+            g_scaled, d_scaled = replica_scale(g_loss), replica_scale(d_loss)
+        for loss, net, opt in ((g_scaled, self.generator, self.g_optimizer),
+                               (d_scaled, self.discriminator, self.d_optimizer)):
+            if net.trainable_variables:  # a fixed network (e.g. in tests) has none
+                grads = tape.gradient(loss, net.trainable_variables)
+                opt.apply_gradients(zip(grads, net.trainable_variables))
+        del tape
+        for name, value in (("g_loss", g_loss), ("d_loss", d_loss), ("l1_loss", l1),
+                            ("g_gan_loss", gan)):
+            self.trackers[name].update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
+    def serving_endpoints(self):
+        spec = tf.TensorSpec((None,) + self.input_shape_, tf.float32, name="x")
+        return {"translate": (lambda x: {"translated": self.generator(x, training=False)},
+                              [spec])}
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(self._cfg)
+        config.update(self.serialize_networks(generator=self.generator,
+                                              discriminator=self.discriminator))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**cls.deserialize_networks(config, ("generator", "discriminator")))

@@ -1,0 +1,173 @@
+"""CycleGAN and pix2pix: contract, losses by hand, image pool, LR schedule, data layouts."""
+
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import keras
+from PIL import Image
+
+import kerasgen
+from contract import ContractTests
+from kerasgen.models.cyclegan import ImagePool, linear_decay
+
+
+def _digits16(n, seed=0):
+    images, _ = kerasgen.data.load_digits_array("train", raw=False)
+    x = images[seed * n:(seed + 1) * n, :, :, None]
+    return tf.image.resize(x, (16, 16)).numpy().astype("float32")
+
+
+class TranslationContract(ContractTests):
+    supports_generate = False
+
+    def make_x(self, batch_size, seed=0):
+        x = _digits16(batch_size, seed)
+        return x, -x  # (x, y): y = colour inversion of x
+
+    def serving_inputs(self, model):
+        return {"x": _digits16(3, seed=5)}
+
+    def reference_output(self, model):
+        return model.translate(_digits16(4, seed=7))
+
+
+class TestCycleGANContract(TranslationContract):
+    supports_fixed_noise = True  # deterministic when the pools are off
+
+    def make_model(self, seed=0, pool_size=0):
+        return kerasgen.CycleGAN(image_size=16, channels=1, base_filters=4,
+                                 num_residual_blocks=1, d_layers=2, pool_size=pool_size,
+                                 seed=seed)
+
+    def dataset(self, num_batches=2, seed=0, with_noise=False, model=None):
+        # CycleGAN draws no noise: the (x, y) batches are the whole input
+        return super().dataset(num_batches, seed, with_noise=False)
+
+
+class TestPix2PixContract(TranslationContract):
+    def make_model(self, seed=0):
+        # no dropout or batch norm here, so one strategy step equals one single-device step
+        return kerasgen.Pix2Pix(image_size=16, in_channels=1, out_channels=1, base_filters=4,
+                                d_layers=2, dropout=0.0, batch_norm=False, seed=seed)
+
+    def dataset(self, num_batches=2, seed=0, with_noise=False, model=None):
+        return super().dataset(num_batches, seed, with_noise=False)
+
+
+def test_cyclegan_losses_by_hand_with_identity_generators():
+    """With G = F = identity, cycle and identity losses are 0; with G = F = negation, the
+    cycle loss is 0 and the identity loss is 2 E|2y| ... computed by hand."""
+    def fixed(sign, name):
+        x = keras.Input((4, 4, 1))
+        return keras.Model(x, keras.layers.Lambda(lambda t: sign * t)(x), name=name)
+
+    model = kerasgen.CycleGAN(image_size=4, channels=1, base_filters=2, d_layers=1, pool_size=0,
+                              generator_g=fixed(-1.0, "g"), generator_f=fixed(-1.0, "f"))
+    model.compile(g_optimizer=keras.optimizers.SGD(0.0), f_optimizer=keras.optimizers.SGD(0.0),
+                  dx_optimizer=keras.optimizers.SGD(0.0), dy_optimizer=keras.optimizers.SGD(0.0))
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 4, 4, 1)).astype("float32")
+    y = np.random.default_rng(1).uniform(-1, 1, (2, 4, 4, 1)).astype("float32")
+    logs = model.fit(tf.data.Dataset.from_tensors((x, y)), verbose=0).history
+    assert np.isclose(logs["cycle_loss"][0], 0.0, atol=1e-6)  # F(G(x)) = x exactly
+    expected_identity = np.mean(np.abs(-y - y)) + np.mean(np.abs(-x - x))
+    assert np.isclose(logs["identity_loss"][0], expected_identity, rtol=1e-5)
+
+
+def test_image_pool_fills_then_swaps_half():
+    model = kerasgen.CycleGAN(image_size=4, channels=1, base_filters=2, d_layers=1, pool_size=4,
+                              num_residual_blocks=0, num_downsamplings=1)
+    pool = ImagePool(model, 4, (1,), "test_pool", keras.random.SeedGenerator(0))
+    first = pool.query(tf.constant([[1.0], [2.0], [3.0]]))
+    np.testing.assert_array_equal(first.numpy(), [[1.0], [2.0], [3.0]])  # filling: returned
+    second = pool.query(tf.constant([[4.0], [5.0]]))  # 4 fills the last slot; 5 may swap
+    assert second.numpy()[0, 0] == 4.0 and int(pool.count.numpy()) == 4
+    stored_before = set(pool.images.numpy()[:, 0])
+    assert stored_before >= {1.0, 2.0, 3.0} - {second.numpy()[1, 0]}
+    returned_old = 0
+    for i in range(400):
+        out = pool.query(tf.constant([[100.0 + i]])).numpy()[0, 0]
+        returned_old += out != 100.0 + i
+    assert 150 < returned_old < 250  # probability 1/2 of returning a stored image
+
+
+def test_linear_decay_schedule():
+    schedule = linear_decay(2e-4, constant_steps=100, decay_steps=100)
+    values = [float(schedule(s)) for s in (0, 99, 100, 150, 200, 300)]
+    np.testing.assert_allclose(values, [2e-4, 2e-4, 2e-4, 1e-4, 0.0, 0.0], atol=1e-9)
+    opt = kerasgen.models.adam_with_linear_decay(1000)
+    assert np.isclose(float(opt.learning_rate), 2e-4) and opt.beta_1 == 0.5
+
+
+def test_translate_directions_and_bad_input():
+    model = kerasgen.CycleGAN(image_size=16, channels=1, base_filters=4, num_residual_blocks=1,
+                              d_layers=2)
+    x = _digits16(3)
+    assert model.translate(x, "x2y").shape == (3, 16, 16, 1)
+    np.testing.assert_allclose(model.translate(x, "y2x"), model.generator_f(x).numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="direction"):
+        model.translate(x, "sideways")
+    with pytest.raises(ValueError, match=r"\(16, 16, 1\).*\(3, 16, 16, 3\)"):
+        model.translate(np.repeat(x, 3, axis=-1))
+    with pytest.raises(NotImplementedError, match="translate"):
+        model.generate(4)
+    model.compile()
+    with pytest.raises(ValueError, match="unpaired"):
+        model.fit(tf.data.Dataset.from_tensors(x), verbose=0)
+    p2p = kerasgen.Pix2Pix(image_size=16, in_channels=1, out_channels=3, base_filters=4,
+                           d_layers=2)
+    assert p2p.translate(x).shape == (3, 16, 16, 3)
+    with pytest.raises(ValueError, match="x2y"):
+        p2p.translate(x, "y2x")
+
+
+def test_export_has_a_signature_per_direction(tmp_path):
+    model = kerasgen.CycleGAN(image_size=16, channels=1, base_filters=4, num_residual_blocks=1,
+                              d_layers=2)
+    model.export(str(tmp_path / "e"))
+    loaded = tf.saved_model.load(str(tmp_path / "e"))
+    assert {"x2y", "y2x", "serving_default"} <= set(loaded.signatures)
+    x = _digits16(2)
+    np.testing.assert_allclose(loaded.signatures["y2x"](x=tf.constant(x))["translated"].numpy(),
+                               model.translate(x, "y2x"), atol=1e-5)
+
+
+def _write_images(folder, names, value):
+    os.makedirs(folder, exist_ok=True)
+    for n in names:
+        Image.fromarray(np.full((12, 12, 3), value, np.uint8)).save(os.path.join(folder, n))
+
+
+def test_cyclegan_folder_layout_and_unpaired(tmp_path):
+    _write_images(tmp_path / "trainA", ["a1.png", "a2.png", "a3.png"], 0)
+    _write_images(tmp_path / "trainB", ["b1.jpg"], 255)
+    ds_a, ds_b = kerasgen.data.cyclegan_folders(tmp_path, "train", image_size=8)
+    pairs = list(kerasgen.data.unpaired(ds_a, ds_b).batch(3).as_numpy_iterator())
+    x, y = pairs[0]
+    assert x.shape == (3, 8, 8, 3) and np.allclose(x, -1) and np.allclose(y, 1, atol=0.02)
+    with pytest.raises(FileNotFoundError, match="testA"):
+        kerasgen.data.cyclegan_folders(tmp_path, "test", image_size=8)
+
+
+def test_paired_folders_for_pix2pix(tmp_path):
+    _write_images(tmp_path / "in", ["1.png", "2.png"], 0)
+    _write_images(tmp_path / "out", ["1.png", "2.png"], 255)
+    x, y = next(iter(kerasgen.data.paired_folders(tmp_path / "in", tmp_path / "out", 8,
+                                                  batch_size=2)))
+    assert x.shape == y.shape == (2, 8, 8, 3) and np.allclose(x, -1) and np.allclose(y, 1)
+    _write_images(tmp_path / "out", ["3.png"], 255)
+    with pytest.raises(ValueError, match="3.png"):
+        kerasgen.data.paired_folders(tmp_path / "in", tmp_path / "out", 8)
+
+
+def test_cycle_gan_tfds_names_with_mock_data():
+    import tensorflow_datasets as tfds
+
+    with tfds.testing.mock_data(num_examples=6):
+        a = kerasgen.data.from_tfds("cycle_gan/horse2zebra", split="trainA", image_size=16,
+                                    batch_size=None, shuffle=False)
+        b = kerasgen.data.from_tfds("cycle_gan/horse2zebra", split="trainB", image_size=16,
+                                    batch_size=None, shuffle=False)
+        x, y = next(iter(kerasgen.data.unpaired(a, b).batch(6)))
+    assert x.shape == y.shape == (6, 16, 16, 3)
