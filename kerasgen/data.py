@@ -423,3 +423,58 @@ def paired_folders(input_dir, target_dir, image_size=256, channels=3, target_cha
 
     ds = ds.map(load, num_parallel_calls=AUTOTUNE)
     return _finish(ds, batch_size, False, seed, repeat, False, cache=False)
+
+
+DIGIT_TRANSFORMS = {"invert": lambda x: -x, "flip": lambda x: x[..., :, ::-1, :]}
+
+
+def digits_translation(transform="invert", image_size=16, batch_size=32, paired=False,
+                       split="train", seed=None, repeat=False):
+    """Digits in domain X and T(digits) in domain Y for a known invertible transform T.
+
+    With `paired=False` (CycleGAN), X is the first half of the split and Y is T of the *other*
+    half, each shuffled on its own, so no pair (x, T(x)) is ever seen. With `paired=True`
+    (pix2pix), the batches are aligned pairs (x, T(x)) of the whole split.
+
+    Args:
+        transform: "invert" (x -> -x on the [-1, 1] scale) or "flip" (horizontal mirror).
+    """
+    if transform not in DIGIT_TRANSFORMS:
+        raise ValueError(f"Unknown transform {transform!r}; expected one of "
+                         f"{sorted(DIGIT_TRANSFORMS)}.")
+    t = DIGIT_TRANSFORMS[transform]
+    images = next(iter(digits(split, image_size=image_size, batch_size=2000, shuffle=False)))
+    images = images.numpy()
+    if paired:
+        ds = tf.data.Dataset.from_tensor_slices((images, t(images)))
+        return _finish(ds, batch_size, True, seed, repeat, False, cache=False, buffer=len(images))
+    half = len(images) // 2
+    ds_x = tf.data.Dataset.from_tensor_slices(images[:half]).repeat()
+    ds_y = tf.data.Dataset.from_tensor_slices(t(images[half:])).repeat()
+    ds = unpaired(ds_x, ds_y, shuffle_buffer=half, seed=seed)
+    if not repeat:
+        ds = ds.take(half)
+    return ds.batch(batch_size).prefetch(AUTOTUNE)
+
+
+def unpaired_tfds(name, image_size=256, batch_size=1, seed=None, data_dir=None, download=True,
+                  repeat=False):
+    """The `trainA`/`trainB` domains of a tfds CycleGAN dataset (e.g. cycle_gan/horse2zebra),
+    unpaired and batched."""
+    a, b = (from_tfds(name, split=s, image_size=image_size, batch_size=None, seed=seed,
+                      data_dir=data_dir, download=download) for s in ("trainA", "trainB"))
+    ds = unpaired(a, b, seed=seed)
+    return (ds.repeat() if repeat else ds).batch(batch_size).prefetch(AUTOTUNE)
+
+
+def unpaired_folders(path, image_size=256, channels=3, batch_size=1, seed=None, repeat=False):
+    """The trainA/trainB folders of a CycleGAN-layout directory, unpaired and batched."""
+    a, b = cyclegan_folders(path, "train", image_size, channels, seed=seed)
+    ds = unpaired(a, b, seed=seed)
+    return (ds.repeat() if repeat else ds).batch(batch_size).prefetch(AUTOTUNE)
+
+
+def paired_dataset(path, image_size=256, channels=3, batch_size=1, seed=None, repeat=False):
+    """pix2pix data from `path/input` and `path/target` folders with matching file names."""
+    return paired_folders(os.path.join(path, "input"), os.path.join(path, "target"), image_size,
+                          channels, batch_size=batch_size, seed=seed, repeat=repeat)

@@ -56,7 +56,19 @@ def evaluate_log_likelihood(model, split="test", num_samples=1000, **_):
     return out
 
 
+def evaluate_translation(model, transform="invert", split="test", image_size=16, **_):
+    images = next(iter(data_lib.digits(split, image_size=image_size, batch_size=2000,
+                                       shuffle=False))).numpy()
+    truth = data_lib.DIGIT_TRANSFORMS[transform](images)
+    translated = model.translate(images, "x2y")
+    out = {"l1_to_truth": float(np.mean(np.abs(translated - truth)))}
+    if hasattr(model, "generator_f"):
+        out["cycle_l1"] = float(np.mean(np.abs(model.translate(translated, "y2x") - images)))
+    return out
+
+
 EVALUATORS = {
+    "translation": evaluate_translation,
     "image_metrics": evaluate_image_metrics,
     "mode_coverage": evaluate_mode_coverage,
     "log_likelihood": evaluate_log_likelihood,

@@ -307,3 +307,25 @@ def test_evaluate_script_reports_image_metrics_beside_the_floor(tmp_path):
     assert figures["fd"] > figures["floor_fd"]
     result = _run_module("kerasgen.evaluate", "--model=gan_mnist")
     assert result.returncode != 0 and "No pretrained weights" in result.stderr
+
+
+def test_every_recipe_builds_and_its_tfds_data_matches(monkeypatch):
+    import tensorflow_datasets as tfds
+
+    for row in kerasgen.list_models():
+        recipe = presets.get_recipe(row["name"])
+        if (row["resolution"] or 0) > 64:
+            continue  # 256 px paper models: built in test_paper_recipes_need_weights
+        model = kerasgen.load(row["name"], weights=None)
+        assert type(model).__name__ == recipe["family"]
+        if recipe.get("data", {}).get("builder") == "from_tfds":
+            with tfds.testing.mock_data(num_examples=4):
+                batch = next(iter(training.make_dataset(recipe, batch_size=2)))
+            assert tuple(batch.shape[1:]) == model.sample_shape, row["name"]
+
+
+def test_paper_recipes_without_weights_give_the_clear_error(kerasgen_home):
+    for name in ("dcgan_lsun", "dcgan_celeba", "wgan_lsun", "wgangp_cifar10", "gan_mnist",
+                 "vae_mnist", "cyclegan_horse2zebra", "pix2pix_facades"):
+        with pytest.raises(FileNotFoundError, match=f"--recipe={name}"):
+            kerasgen.load(name)
