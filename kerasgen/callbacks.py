@@ -40,18 +40,20 @@ class SampleGrid(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
+        if getattr(self.model, "latent_dim", None) is None:
+            return  # translation models (CycleGAN, pix2pix) have nothing to sample
         samples = self.model.generate(self.num_samples, seed=self.seed)
+        value_range = getattr(self.model, "value_range", self.value_range)
         if samples.ndim not in (3, 4):
             return  # not images (e.g. 2-D toy points)
         if self.directory is not None:
             os.makedirs(self.directory, exist_ok=True)
             path = os.path.join(self.directory, f"samples_epoch_{epoch + 1:04d}.png")
-            self.last_path = images_lib.save_image_grid(samples, path,
-                                                        value_range=self.value_range)
+            self.last_path = images_lib.save_image_grid(samples, path, value_range=value_range)
         if self.log_dir is not None:
             if self._writer is None:
                 self._writer = tf.summary.create_file_writer(self.log_dir)
-            grid = images_lib.image_grid(samples, value_range=self.value_range)
+            grid = images_lib.image_grid(samples, value_range=value_range)
             with self._writer.as_default():
                 tf.summary.image("samples", grid[None], step=epoch + 1)
             self._writer.flush()

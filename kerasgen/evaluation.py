@@ -42,7 +42,10 @@ def evaluate_image_metrics(model, split="test", num_samples=None, seed=0, **_):
 def evaluate_mode_coverage(model, mixture, num_samples=2500, seed=0, **_):
     from kerasgen import metrics
 
-    return dict(metrics.mode_coverage(model.generate(num_samples, seed=seed), mixture)._asdict())
+    result = metrics.mode_coverage(model.generate(num_samples, seed=seed), mixture)
+    return {"modes": result.modes, "high_quality": result.high_quality,
+            "reverse_kl": result.reverse_kl, "counts": result.counts.tolist(),
+            "num_samples": num_samples}
 
 
 def evaluate_log_likelihood(model, split="test", num_samples=1000, **_):
