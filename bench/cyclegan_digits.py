@@ -38,6 +38,7 @@ def main():
     parser.add_argument("--transform", default="invert", choices=["invert", "flip"])
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--batch_size", type=int, default=32)
+    parser.add_argument("--norm", default="instance", choices=["instance", "none"])
     parser.add_argument("--save_dir", default=None)
     parser.add_argument("--figure", default="docs/cyclegan_digits.png")
     args = parser.parse_args()
@@ -51,7 +52,7 @@ def main():
     unpaired = kerasgen.data.digits_translation(args.transform, 16, args.batch_size, seed=0,
                                                 repeat=True)
     rows, result = [], {"transform": args.transform}
-    model = kerasgen.CycleGAN(seed=0, **CYCLEGAN)
+    model = kerasgen.CycleGAN(seed=0, **dict(CYCLEGAN, norm=args.norm))
     model.compile(**{name: kerasgen.models.adam_with_linear_decay(args.steps)
                      for name in model.optimizer_specs})
     start = time.time()
@@ -60,7 +61,7 @@ def main():
     translated = model.translate(test, "x2y")
     l1 = float(np.mean(np.abs(translated - T(test))))
     cycle = float(np.mean(np.abs(model.translate(translated, "y2x") - test)))
-    rows.append([f"CycleGAN (unpaired halves, {args.steps} steps)", f"{l1:.4f}", f"{cycle:.4f}",
+    rows.append([f"CycleGAN (unpaired halves, norm={args.norm}, {args.steps} steps)", f"{l1:.4f}", f"{cycle:.4f}",
                  f"{wall:.0f}"])
     result["cyclegan"] = {"l1_to_truth": l1, "cycle_l1": cycle, "wall_s": wall,
                           "steps": args.steps}
@@ -89,7 +90,8 @@ def main():
                              include_optimizer=False, metadata={
             "recipe": "cyclegan_digits", "dataset": f"sklearn digits 16 px, T = {args.transform}",
             "metric": result["cyclegan"],
-            "command": f"python bench/cyclegan_digits.py --save_dir {args.save_dir}"})
+            "command": f"python bench/cyclegan_digits.py --norm {args.norm} --save_dir "
+                       f"{args.save_dir}"})
 
 
 if __name__ == "__main__":

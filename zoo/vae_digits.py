@@ -4,7 +4,7 @@ RECIPE = {
     "description": "MLP VAE, 17-level categorical likelihood, on the 8x8 digits; shipped weights",
     "family": "VAE",
     "model": {"input_shape": [8, 8, 1], "latent_dim": 16, "likelihood": "categorical",
-              "num_levels": 17, "hidden_units": [256, 256]},
+              "num_levels": 17, "hidden_units": [256, 256], "kl_warmup_steps": 500},
     "compile": {"optimizer": {"class_name": "Adam", "config": {"learning_rate": 1e-3}}},
     "data": {"builder": "digits", "split": "train", "raw": True},
     "dataset": "sklearn digits (train 1000 / val 350 / test 447), raw levels 0..16",

@@ -49,7 +49,12 @@ class ReflectionPadding2D(keras.layers.Layer):
         return dict(super().get_config(), padding=self.padding)
 
 
-def instance_norm(name=None):
+def instance_norm(name=None, norm="instance"):
+    """Instance norm (Keras GroupNormalization with one group per channel), or none."""
+    if norm == "none":
+        return keras.layers.Identity(name=name)
+    if norm != "instance":
+        raise ValueError(f"`norm` must be 'instance' or 'none', got {norm!r}.")
     return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
 
 
@@ -58,30 +63,34 @@ def _init():
 
 
 def resnet_generator(image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
-                     num_downsamplings=2, name="generator"):
-    """The CycleGAN ResNet generator (c7s1-f, downsamplings, residual blocks, upsamplings)."""
+                     num_downsamplings=2, norm="instance", name="generator"):
+    """The CycleGAN ResNet generator (c7s1-f, downsamplings, residual blocks, upsamplings).
+
+    `norm="none"` drops instance normalization: instance norm discards each image's intensity
+    statistics, which matters when a translation must keep exact grey levels.
+    """
     x_in = keras.Input((image_size, image_size, channels), name="x")
     h = ReflectionPadding2D(3)(x_in)
     h = keras.layers.Conv2D(base_filters, 7, kernel_initializer=_init(), use_bias=False)(h)
-    h = keras.layers.ReLU()(instance_norm()(h))
+    h = keras.layers.ReLU()(instance_norm(norm=norm)(h))
     filters = base_filters
     for _ in range(num_downsamplings):
         filters *= 2
         h = keras.layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False,
                                 kernel_initializer=_init())(h)
-        h = keras.layers.ReLU()(instance_norm()(h))
+        h = keras.layers.ReLU()(instance_norm(norm=norm)(h))
     for _ in range(num_residual_blocks):
         r = ReflectionPadding2D(1)(h)
         r = keras.layers.Conv2D(filters, 3, use_bias=False, kernel_initializer=_init())(r)
-        r = keras.layers.ReLU()(instance_norm()(r))
+        r = keras.layers.ReLU()(instance_norm(norm=norm)(r))
         r = ReflectionPadding2D(1)(r)
         r = keras.layers.Conv2D(filters, 3, use_bias=False, kernel_initializer=_init())(r)
-        h = keras.layers.Add()([h, instance_norm()(r)])
+        h = keras.layers.Add()([h, instance_norm(norm=norm)(r)])
     for _ in range(num_downsamplings):
         filters //= 2
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", use_bias=False,
                                          kernel_initializer=_init())(h)
-        h = keras.layers.ReLU()(instance_norm()(h))
+        h = keras.layers.ReLU()(instance_norm(norm=norm)(h))
     h = ReflectionPadding2D(3)(h)
     h = keras.layers.Conv2D(channels, 7, kernel_initializer=_init())(h)
     out = keras.layers.Activation("tanh", dtype="float32")(h)
@@ -200,6 +209,7 @@ class CycleGAN(GenerativeModel):
         identity_weight: lambda_id as a fraction of lambda (0.5; 0 disables the identity loss).
         loss: "least_squares" (default) or "non_saturating".
         pool_size: size of the image pools (50; 0 disables them).
+        norm: "instance" (the paper) or "none" in the generators.
         generator_g, generator_f, discriminator_x, discriminator_y: networks to use instead.
         seed: int or None.
 
@@ -223,15 +233,17 @@ class CycleGAN(GenerativeModel):
 
     def __init__(self, image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
                  num_downsamplings=2, d_layers=3, cycle_weight=10.0, identity_weight=0.5,
-                 loss="least_squares", pool_size=50, generator_g=None, generator_f=None,
-                 discriminator_x=None, discriminator_y=None, seed=None, **kwargs):
+                 loss="least_squares", pool_size=50, norm="instance", generator_g=None,
+                 generator_f=None, discriminator_x=None, discriminator_y=None, seed=None,
+                 **kwargs):
         super().__init__(seed=seed, **kwargs)
         if loss not in ("least_squares", "non_saturating"):
             raise ValueError(f"`loss` must be 'least_squares' or 'non_saturating', got {loss!r}.")
         if int(pool_size) < 0:
             raise ValueError(f"`pool_size` must be >= 0, got {pool_size}.")
         gen = lambda name: resnet_generator(image_size, channels, base_filters,  # noqa: E731
-                                            num_residual_blocks, num_downsamplings, name=name)
+                                            num_residual_blocks, num_downsamplings, norm,
+                                            name=name)
         disc = lambda name: patchgan_discriminator(image_size, channels,  # noqa: E731
                                                    base_filters, d_layers, name=name)
         self.generator_g = gen("generator_g") if generator_g is None else generator_g
@@ -253,7 +265,7 @@ class CycleGAN(GenerativeModel):
                         num_residual_blocks=num_residual_blocks,
                         num_downsamplings=num_downsamplings, d_layers=d_layers,
                         cycle_weight=self.cycle_weight, identity_weight=self.identity_weight,
-                        loss=loss, pool_size=int(pool_size), seed=seed)
+                        loss=loss, pool_size=int(pool_size), norm=norm, seed=seed)
         self._finish_init()
 
     @property
