@@ -29,7 +29,9 @@ BENCHES = [
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", default=None, help="comma-separated script stems")
+    parser.add_argument("--only", default=None,
+                        help="comma-separated script stems to run; the others keep the "
+                             "section saved by their last run")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
@@ -53,14 +55,23 @@ def main():
                 body += f"\n\nFAILED (exit {out.returncode}):\n" + "\n".join(
                     out.stderr.strip().splitlines()[-15:])
             print(body, flush=True)
-        sections.append(f"## {title}\n\n`{command}` — wall time {wall:.0f} s\n\n{body}\n")
+        section = f"## {title}\n\n`{command}` — wall time {wall:.0f} s\n\n{body}\n"
+        if os.path.exists(path):
+            os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+            with open(os.path.join(HERE, "results", f"{stem}.section.md"), "w") as f:
+                f.write(section)
+        sections.append(section)
     header = (f"# kerasgen benchmark results\n\nWritten by `python bench/run_all.py` on "
               f"{datetime.date.today()} ({platform.machine()}, {os.cpu_count()} CPU cores, "
               f"Python {platform.python_version()}). Every figure below is printed by the command "
               f"above it.\n")
-    if only:
-        print("(--only given: bench/RESULTS.md not rewritten)")
-        return
+    if only:  # the other benchmarks keep the section of their last run
+        sections = []
+        for title, script, _ in BENCHES:
+            saved = os.path.join(HERE, "results", f"{script[:-3]}.section.md")
+            sections.append(open(saved).read() if os.path.exists(saved) else
+                            f"## {title}\n\n(not run yet: `python bench/run_all.py --only "
+                            f"{script[:-3]}`)\n")
     tmp = os.path.join(HERE, "RESULTS.md.tmp")
     with open(tmp, "w") as f:
         f.write(header + "\n" + "\n".join(sections))
