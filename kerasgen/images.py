@@ -60,8 +60,8 @@ def save_image(array, path, scale=1):
 def save_image_grid(images, path, ncols=None, value_range=(-1.0, 1.0), scale=None, padding=1):
     """Saves a batch of images as one PNG grid; small images are enlarged to be visible."""
     grid = image_grid(images, ncols=ncols, value_range=value_range, padding=padding)
-    if scale is None:
-        scale = max(1, 256 // max(grid.shape[0], grid.shape[1]) or 1)
+    if scale is None:  # enlarge small grids (8 px digits) to a viewable size
+        scale = max(1, 512 // max(grid.shape[0], grid.shape[1]))
     return save_image(grid, path, scale=scale)
 
 

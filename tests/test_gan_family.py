@@ -164,8 +164,11 @@ def test_ema_generator_is_an_average_used_for_sampling():
     before = [w.numpy() for w in model.generator.weights]
     model.fit(kerasgen.data.toy("ring8", 16), steps_per_epoch=1, verbose=0)
     after = [w.numpy() for w in model.generator.weights]
+    decay = min(0.5, (1 + 1) / (10 + 1))  # warm-up after the first generator update: 2/11
     for ema_w, b, a in zip(model.ema_generator.weights, before, after):
-        np.testing.assert_allclose(ema_w.numpy(), 0.5 * b + 0.5 * a, atol=1e-6)
+        np.testing.assert_allclose(ema_w.numpy(), decay * b + (1 - decay) * a, atol=1e-6)
+    model.g_optimizer.iterations.assign(1000)
+    assert np.isclose(float(model.ema_decay()), 0.5)  # the configured decay once warmed up
     z = np.ones((1, 2), np.float32)
     np.testing.assert_allclose(model.generate_from(z[0]), model.ema_generator(z).numpy()[0],
                                atol=1e-6)

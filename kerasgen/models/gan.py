@@ -146,7 +146,8 @@ class GAN(GenerativeModel):
         d_steps: discriminator updates per generator update (k in Algorithm 1).
         loss: "non_saturating" (default), "minimax" or "least_squares".
         ema: None, or the decay (e.g. 0.999) of an exponential moving average of the generator
-            weights, used by `generate` and `export`.
+            weights, used by `generate` and `export` (with a warm-up: the decay at generator
+            update t is min(ema, (1 + t) / (10 + t))).
         seed: int or None, seeds every random draw of training.
 
     The paper's optimizer was momentum SGD: `compile(d_optimizer=keras.optimizers.SGD(0.1,
@@ -210,12 +211,22 @@ class GAN(GenerativeModel):
             self.ema_generator.set_weights(self.generator.get_weights())
             self.ema_generator.trainable = False
 
+    def ema_decay(self):
+        """The EMA decay at this step: min(ema, (1 + t) / (10 + t)) for generator update t.
+
+        The warm-up (as tf.train.ExponentialMovingAverage's num_updates) keeps the average from
+        being dominated by the random initial weights in short runs.
+        """
+        t = tf.cast(self.g_optimizer.iterations, tf.float32)
+        return tf.minimum(self.ema, (1.0 + t) / (10.0 + t))
+
     def update_ema(self):
         if self.ema_generator is None:
             return
+        decay = self.ema_decay()
         for ema_w, w in zip(self.ema_generator.weights, self.generator.weights):
             if w.trainable:
-                ema_w.assign(self.ema * ema_w + (1.0 - self.ema) * w)
+                ema_w.assign(decay * ema_w + (1.0 - decay) * w)
             else:  # batch-norm statistics follow the trained generator
                 ema_w.assign(w)
 
