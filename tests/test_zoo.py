@@ -329,3 +329,24 @@ def test_paper_recipes_without_weights_give_the_clear_error(kerasgen_home):
                  "vae_mnist", "cyclegan_horse2zebra", "pix2pix_facades"):
         with pytest.raises(FileNotFoundError, match=f"--recipe={name}"):
             kerasgen.load(name)
+
+
+SHIPPED = ("vae_digits", "dcgan_digits", "wgangp_digits", "gan_grid25", "wgangp_grid25",
+           "cyclegan_digits")
+
+
+def test_shipped_recipes_load_offline_and_carry_their_metric(kerasgen_home, monkeypatch):
+    monkeypatch.setenv("KERASGEN_OFFLINE", "1")
+    rows = {row["name"]: row for row in kerasgen.list_models()}
+    for name in SHIPPED:
+        assert rows[name]["weights_offline"], f"{name} has no shipped weights"
+        model = kerasgen.load(name)
+        meta = json.load(open(os.path.join(presets.shipped_preset_dir(name), "metadata.json")))
+        assert meta["recipe"] == name and meta["metric"] and meta["command"]
+        if name.startswith("cyclegan"):
+            x = next(iter(kerasgen.data.digits("test", image_size=16, batch_size=4)))
+            assert model.translate(x.numpy()).shape == (4, 16, 16, 1)
+        else:
+            a = model.generate(64, seed=0)
+            np.testing.assert_array_equal(a, kerasgen.load(name).generate(64, seed=0))
+    assert not os.path.exists(kerasgen_home)  # nothing was cached or downloaded

@@ -325,6 +325,18 @@ class GenerativeModel(keras.Model):
         """
         object.__setattr__(self, "_cfg", config)
 
+    def get_config(self):
+        """The base config, the recorded hyper-parameters (`set_config`) and every network."""
+        config = super().get_config()
+        config.update(self._cfg)
+        config.update(self.serialize_networks(**self.networks()))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        names = [attr for attrs, _ in cls.optimizer_specs.values() for attr in attrs]
+        return cls(**cls.deserialize_networks(config, names))
+
     @staticmethod
     def serialize_networks(**networks):
         return {k: keras.saving.serialize_keras_object(v) for k, v in networks.items()}

@@ -345,16 +345,3 @@ class CycleGAN(GenerativeModel):
             "x2y": (lambda x: {"translated": self.generator_g(x, training=False)}, [spec]),
             "y2x": (lambda x: {"translated": self.generator_f(x, training=False)}, [spec]),
         }
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(self._cfg)
-        config.update(self.serialize_networks(
-            generator_g=self.generator_g, generator_f=self.generator_f,
-            discriminator_x=self.discriminator_x, discriminator_y=self.discriminator_y))
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**cls.deserialize_networks(
-            config, ("generator_g", "generator_f", "discriminator_x", "discriminator_y")))

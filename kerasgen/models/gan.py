@@ -361,16 +361,6 @@ class GAN(GenerativeModel):
         return {"generate": (serve, [spec])}
 
     # -- config
-    def get_config(self):
-        config = super().get_config()
-        config.update(self._cfg)
-        config.update(self.serialize_networks(generator=self.generator,
-                                              discriminator=self.discriminator))
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**cls.deserialize_networks(config, ("generator", "discriminator")))
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")

@@ -169,14 +169,3 @@ class Pix2Pix(GenerativeModel):
         spec = tf.TensorSpec((None,) + self.input_shape_, tf.float32, name="x")
         return {"translate": (lambda x: {"translated": self.generator(x, training=False)},
                               [spec])}
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(self._cfg)
-        config.update(self.serialize_networks(generator=self.generator,
-                                              discriminator=self.discriminator))
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**cls.deserialize_networks(config, ("generator", "discriminator")))

@@ -394,13 +394,3 @@ class VAE(GenerativeModel):
 
         spec = tf.TensorSpec((None, self.latent_dim), tf.float32, name="z")
         return {"decode": (serve, [spec])}
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(self._cfg)
-        config.update(self.serialize_networks(encoder=self.encoder, decoder=self.decoder))
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**cls.deserialize_networks(config, ("encoder", "decoder")))
