@@ -12,6 +12,6 @@ RECIPE = {
     "dataset": "sklearn digits (train split, 1000 images) at 16 px",
     "resolution": 16,
     "batch_size": 64,
-    "steps": 3000,
+    "steps": 4000,
     "evaluation": {"kind": "image_metrics", "split": "test"},
 }
