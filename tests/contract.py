@@ -162,7 +162,10 @@ class ContractTests:
         moved = 0.0
         for name in w_single:
             for a, b, c in zip(w_single[name], w_mirrored[name], w_initial[name]):
-                np.testing.assert_allclose(b, a, atol=self.equivalence_atol, rtol=0,
+                # 1e-5 absolute, or relative for large weights (float32 round-off of a sum
+                # over replicas); summing per-replica mean losses would be off by 100%
+                np.testing.assert_allclose(b, a, atol=self.equivalence_atol,
+                                           rtol=self.equivalence_atol,
                                            err_msg=f"{name} differs under the strategy")
                 moved = max(moved, float(np.max(np.abs(a - c))))
         assert moved > 10 * self.equivalence_atol, "the step did not move the weights"
