@@ -1,5 +1,7 @@
 """DCGAN, WGAN, WGAN-GP and the generator EMA: the shared contract plus family specifics."""
 
+import contextlib
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -174,3 +176,40 @@ def test_ema_generator_is_an_average_used_for_sampling():
                                atol=1e-6)
     with pytest.raises(ValueError, match="ema"):
         kerasgen.GAN(latent_dim=2, sample_shape=(2,), ema=1.5)
+
+
+# ------------------------------------------------------------------------------ k-step schedules
+def _toy_steps(model, num_steps, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(num_steps, 16, 2)).astype("float32")
+    z = rng.normal(size=(num_steps, 16, model.latent_dim)).astype("float32")
+    return tf.data.Dataset.from_tensor_slices((x, z))
+
+
+@pytest.mark.parametrize("per_execution", [3, 4, 5])
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_critic_schedule_is_exact_with_steps_per_execution(per_execution, mirrored):
+    """n_critic=3 with 3, 4 or 5 steps per execution: phase sequences that differ between calls,
+    single device or two replicas; the updates equal the one-step-at-a-time schedule."""
+    def make():
+        return kerasgen.WGAN(latent_dim=2, sample_shape=(2,), hidden_units=(8,), n_critic=3,
+                             warmup_schedule=False, seed=0)
+
+    reference = make()
+    reference.compile(d_optimizer=keras.optimizers.SGD(0.01),
+                      g_optimizer=keras.optimizers.SGD(0.01))
+    initial = reference.get_weights()
+    reference.fit(_toy_steps(reference, 12), epochs=1, verbose=0)
+    scope = two_replica_strategy().scope() if mirrored else contextlib.nullcontext()
+    with scope:
+        model = make()
+        model.compile(d_optimizer=keras.optimizers.SGD(0.01),
+                      g_optimizer=keras.optimizers.SGD(0.01), steps_per_execution=per_execution)
+    model.set_weights(initial)
+    steps = 12 if 12 % per_execution == 0 else 10
+    model.fit(_toy_steps(model, 12).repeat(), steps_per_epoch=steps, epochs=1, verbose=0)
+    assert int(model.d_optimizer.iterations.numpy()) == steps
+    assert int(model.g_optimizer.iterations.numpy()) == steps // 3
+    if steps == 12:
+        for a, b in zip(reference.get_weights(), model.get_weights()):
+            np.testing.assert_allclose(b, a, atol=1e-6)

@@ -16,7 +16,11 @@
   (k discriminator steps per generator step in Goodfellow 2014, the WGAN critic schedule). A
   `tf.cond` around `apply_gradients` cannot run under a distribution strategy (a merge call inside
   control flow), so the model instead traces one train function per phase and chooses the phase in
-  Python before each step (`_next_phase`).
+  Python before each step (`_next_phase`). With `compile(steps_per_execution=n)` the phases of
+  the next n steps are chosen together: n equal phases run in Keras's own n-step loop, a mixed
+  sequence (e.g. 4 critic steps then a critic+generator step), or any sequence under a
+  distribution strategy, in one graph with the n steps unrolled, so a k-step schedule stays exact
+  whatever n is.
 * `generate(num_samples, seed=None)`, `export(path)` (a SavedModel for TF Serving) and
   config/`.keras` round trips.
 """
@@ -103,6 +107,8 @@ class GenerativeModel(keras.Model):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self._phase = None
+        # Created inside a strategy scope: the strategy it will train under (Keras's rule).
+        object.__setattr__(self, "_under_strategy", tf.distribute.has_strategy())
 
     # ------------------------------------------------------------------ building
     def build(self, input_shape=None):
@@ -200,32 +206,63 @@ class GenerativeModel(keras.Model):
     def make_train_function(self, force=False):
         if self.train_function is not None and not force:
             return self.train_function
-        per_phase = {}
+        compiled = {}
         make = super().make_train_function
+        multi_worker = isinstance(self.distribute_strategy,
+                                  tf.distribute.MultiWorkerMirroredStrategy)
+
+        def step_with_expanded_logs(data):
+            # Keras 3.15 reduces logs across workers with reduce("MEAN", axis=0), which fails on
+            # the 0-d results of metrics: give them a length-1 axis to reduce.
+            return {k: tf.reshape(v, [1]) for k, v in type(self).train_step(self, data).items()}
+
+        def keras_function(phase):
+            """Keras's own train function (its loop of `steps_per_execution` steps)."""
+            if multi_worker:
+                object.__setattr__(self, "train_step", step_with_expanded_logs)
+            try:
+                make(force=True)  # Keras stores the new function on self.train_function
+            finally:
+                if multi_worker:
+                    object.__delattr__(self, "train_step")
+            return self.train_function
+
+        def unrolled_function(phases):
+            """One graph running len(phases) steps, step i traced with phase phases[i]."""
+            strategy = self.distribute_strategy
+            step = step_with_expanded_logs if multi_worker else self.train_step
+
+            def reduce(value):
+                if multi_worker:
+                    return strategy.reduce("MEAN", value, axis=0)
+                if isinstance(value, tf.distribute.DistributedValues):
+                    return tf.reduce_mean(strategy.experimental_local_results(value), axis=0)
+                return value
+
+            def run(iterator):
+                logs = None
+                for phase in phases:
+                    self._phase = phase
+                    logs = strategy.run(step, args=(iterator.get_next(),))
+                return tf.nest.map_structure(reduce, logs)
+
+            return run if self.run_eagerly else tf.function(run)
 
         def train_function(iterator):
-            phase = self._next_phase()
-            self._phase = phase  # read by train_step while tracing this phase's function
-            if phase not in per_phase:
-                multi_worker = isinstance(self.distribute_strategy,
-                                          tf.distribute.MultiWorkerMirroredStrategy)
-                if multi_worker:
-                    # Keras 3.15 reduces logs across workers with reduce("MEAN", axis=0), which
-                    # fails on the 0-d results of metrics: give them a length-1 axis to reduce.
-                    step = self.train_step
-
-                    def expanded_step(data):
-                        return {k: tf.reshape(v, [1]) for k, v in step(data).items()}
-
-                    object.__setattr__(self, "train_step", expanded_step)
-                try:
-                    make(force=True)  # Keras stores the new function on self.train_function
-                finally:
-                    if multi_worker:
-                        object.__delattr__(self, "train_step")
-                per_phase[phase] = self.train_function
+            # The phases of the steps this call runs are chosen here, in Python, in order.
+            phases = tuple(self._next_phase() for _ in range(self.steps_per_execution or 1))
+            # Keras's n-step loop (a tf.while_loop) runs n steps of one phase; under a
+            # distribution strategy it fails in Keras 3.15 ("You must feed a value for
+            # placeholder"), so there, and for mixed phases, the n steps are unrolled.
+            uniform = len(set(phases)) == 1 and (len(phases) == 1 or not self._under_strategy)
+            key = phases[0] if uniform else phases
+            if key not in compiled:
+                self._phase = phases[0]
+                compiled[key] = keras_function(key) if uniform else unrolled_function(phases)
                 self.train_function = train_function
-            return per_phase[phase](iterator)
+            # Read by train_step whenever a function (re)traces.
+            self._phase = phases[0] if uniform else None
+            return compiled[key](iterator)
 
         self.train_function = train_function
         return train_function
