@@ -12,8 +12,8 @@ A family's test module declares a subclass that says how to make a small model, 
 
 Checks: fit for two steps (graph and eager); fit under a two-replica MirroredStrategy; one
 strategy step equals one single-device step on the same global batch (catches summing
-per-replica mean losses); generate is seeded and validates its argument; get_config/from_config
-and `.keras` save/load round trips; export of a model only ever trained through `train_step`,
+per-replica mean losses); `steps_per_execution=3` equals three single steps; generate is seeded
+and validates its argument; get_config/from_config and `.keras` save/load round trips; export of a model only ever trained through `train_step`,
 reloaded in a fresh process and listed by `saved_model_cli`.
 """
 
@@ -170,12 +170,52 @@ class ContractTests:
                 moved = max(moved, float(np.max(np.abs(a - c))))
         assert moved > 10 * self.equivalence_atol, "the step did not move the weights"
 
+    def test_steps_per_execution_equals_single_steps(self):
+        """n steps in one execution update the networks exactly as n separate steps."""
+        if not self.supports_fixed_noise:
+            pytest.skip("this family's random draws cannot be fed in")
+        num_steps, per_execution = 6, 3
+        data = self.dataset(num_steps, seed=7, with_noise=True, model=self.make_model()).repeat()
+        results = []
+        for steps_per_execution in (1, per_execution):
+            model = self.make_model(seed=0)
+            model.compile(steps_per_execution=steps_per_execution)
+            if results:
+                model.set_weights(initial)
+            else:
+                initial = model.get_weights()
+            model.fit(data, epochs=1, steps_per_epoch=num_steps, verbose=0)
+            results.append(model)
+        single, multi = (self.network_weights(m) for m in results)
+        for name in single:
+            for a, b in zip(single[name], multi[name]):
+                np.testing.assert_allclose(b, a, atol=1e-5, rtol=1e-5, err_msg=(
+                    f"{name} differs with steps_per_execution={per_execution}"))
+        for name in results[0].optimizer_specs:
+            assert (int(getattr(results[1], name).iterations.numpy())
+                    == int(getattr(results[0], name).iterations.numpy())), name
+
     def _with_weights(self, weights):
         model = self.make_model(seed=0)
         model.set_weights(weights)
         return model
 
-    def test_mixed_bfloat16_trains_without_nan(self):
+    def test_mixed_bfloat16_trains_without_nan(self, monkeypatch):
+        # Every family's losses pass through `replica_scale` before differentiation: record
+        # their dtypes there (the loss must stay float32 while the layers compute in bfloat16).
+        import importlib
+
+        from kerasgen.models import base
+
+        loss_dtypes = []
+
+        def recording_scale(loss):
+            loss_dtypes.append(loss.dtype)
+            return base.replica_scale(loss)
+
+        for module in ("gan", "wgan", "vae", "cyclegan", "pix2pix"):
+            monkeypatch.setattr(importlib.import_module(f"kerasgen.models.{module}"),
+                                "replica_scale", recording_scale)
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
         try:
             model = self.make_model()
@@ -188,6 +228,7 @@ class ContractTests:
         finally:
             keras.mixed_precision.set_global_policy("float32")
         assert computes_bf16, "the networks ignored the mixed precision policy"
+        assert loss_dtypes and all(d == tf.float32 for d in loss_dtypes), loss_dtypes
         self.assert_finite_logs(history)
         for name, net in model.networks().items():
             for w in net.weights:  # variables stay float32 under mixed precision
