@@ -20,6 +20,9 @@ flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker",
 flags.DEFINE_string("tpu", None, "TPU name or address for --strategy=tpu.")
 flags.DEFINE_integer("seed", 0, "Random seed.")
 flags.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints (default 500).")
+flags.DEFINE_integer("steps_per_execution", None,
+                     "Train steps per graph call (default: the recipe's, else 1); the same "
+                     "updates, less per-step overhead for small models.")
 flags.DEFINE_integer("verbose", 1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line/epoch.")
 flags.mark_flags_as_required(["recipe", "model_dir"])
 
@@ -32,7 +35,8 @@ def main(argv):
         _, info = training.train_and_evaluate(
             FLAGS.recipe, FLAGS.model_dir, steps=FLAGS.steps, batch_size=FLAGS.batch_size,
             strategy=FLAGS.strategy, seed=FLAGS.seed, data=FLAGS.data,
-            checkpoint_every=FLAGS.checkpoint_every, verbose=FLAGS.verbose, tpu=FLAGS.tpu)
+            checkpoint_every=FLAGS.checkpoint_every, verbose=FLAGS.verbose, tpu=FLAGS.tpu,
+            steps_per_execution=FLAGS.steps_per_execution)
     except (ValueError, FileNotFoundError, training.NonFiniteLossError) as e:
         print(f"kerasgen.train: error: {e}", file=sys.stderr)
         return 1

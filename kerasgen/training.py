@@ -103,28 +103,36 @@ class Checkpointer(keras.callbacks.Callback):
 
 
 class StopOnNonFinite(keras.callbacks.Callback):
-    """Stops training at the first non-finite loss with an error naming the step and the loss."""
+    """Stops training at the first non-finite loss with an error naming the step and the loss.
 
-    def __init__(self, initial_step=0):
+    The step is the global step at the end of the batch (or of the `steps_per_execution` steps
+    Keras ran between two callbacks).
+    """
+
+    def __init__(self, steps_per_epoch):
         super().__init__()
-        self.step = initial_step
+        self.steps_per_epoch = steps_per_epoch
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        self.step += 1
+        step = self.epoch * self.steps_per_epoch + batch + 1
         for name, value in (logs or {}).items():
             value = float(value)
             if not math.isfinite(value):
                 self.model._kerasgen_non_finite = True
                 self.model.stop_training = True
                 raise NonFiniteLossError(
-                    f"Loss {name!r} became {value} at step {self.step}; training stopped. The "
+                    f"Loss {name!r} became {value} at step {step}; training stopped. The "
                     "last good checkpoint was kept."
                 )
 
 
 def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, strategy="default",
                        seed=0, data=None, checkpoint_every=None, sample_every=None, verbose=1,
-                       tpu=None, dataset=None):
+                       tpu=None, dataset=None, steps_per_execution=None):
     """Trains a zoo recipe, resuming from `model_dir`, and writes a preset there.
 
     Args:
@@ -138,6 +146,9 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         checkpoint_every: steps between checkpoints (default: min(steps, 500)).
         sample_every: checkpoints between sample grids (default 1: each checkpoint).
         dataset: a ready `tf.data.Dataset` to train on instead of the recipe's data.
+        steps_per_execution: train steps per call into the compiled graph (default: the
+            recipe's `compile` entry, else 1). Larger values save the per-step Python overhead
+            of small models (see bench/RESULTS.md); the updates are the same.
 
     With `multi_worker`, the chief writes to `model_dir` and worker i to
     `model_dir/workers/i`, so workers may share one file system.
@@ -155,6 +166,11 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
     checkpoint_every = int(checkpoint_every or min(steps, 500))
     if checkpoint_every <= 0:
         raise ValueError(f"`checkpoint_every` must be positive, got {checkpoint_every}.")
+    if steps_per_execution is not None:
+        if int(steps_per_execution) <= 0:
+            raise ValueError(f"`steps_per_execution` must be positive, got "
+                             f"{steps_per_execution}.")
+        recipe.setdefault("compile", {})["steps_per_execution"] = int(steps_per_execution)
     keras.utils.set_random_seed(seed)
     strategy_obj = distribute.get_strategy(strategy, tpu=tpu)
     chief = distribute.is_chief(strategy_obj)
@@ -175,6 +191,10 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
             model_kwargs["seed"] = seed
         model = presets.build_from_recipe(dict(recipe, model=model_kwargs))
         presets.compile_model(model, recipe)
+    if checkpoint_every % model.steps_per_execution:
+        # Keras runs whole executions: an epoch of checkpoint_every steps must hold a whole
+        # number of them, or it would overrun. The option changes speed, not the result.
+        model.steps_per_execution = math.gcd(checkpoint_every, model.steps_per_execution)
     initial_epoch = 0
     existing = list_checkpoints(model_dir)
     if existing:
@@ -185,7 +205,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         print(f"Resuming {recipe_name} from {path} (step {step}).")
     epochs = math.ceil(steps / checkpoint_every)
     cbs = [
-        StopOnNonFinite(initial_step=initial_epoch * checkpoint_every),
+        StopOnNonFinite(checkpoint_every),
         Checkpointer(model_dir, checkpoint_every),
     ]
     if chief:

@@ -216,6 +216,22 @@ def test_non_finite_loss_stops_with_step_and_keeps_last_checkpoint(tmp_path, mon
     assert not os.path.exists(os.path.join(model_dir, "preset"))
 
 
+def test_steps_per_execution_runs_exactly_the_requested_steps(tmp_path):
+    # 12 steps, a checkpoint every 6, 4 steps per execution: Keras runs whole executions, so the
+    # option is reduced to gcd(6, 4) = 2 rather than overrunning each epoch (3 x 4 = 12 > 6).
+    model, info = training.train_and_evaluate("gan_grid25", str(tmp_path / "run"), steps=12,
+                                              checkpoint_every=6, batch_size=16, verbose=0,
+                                              steps_per_execution=4)
+    assert model.steps_per_execution == 2
+    assert int(model.d_optimizer.iterations.numpy()) == 12
+    assert int(model.g_optimizer.iterations.numpy()) == 12
+    assert [step for step, _ in training.list_checkpoints(str(tmp_path / "run"))] == [6, 12]
+    with pytest.raises(ValueError, match="steps_per_execution"):
+        training.train_and_evaluate("gan_grid25", str(tmp_path / "bad"), steps=4,
+                                    steps_per_execution=0, verbose=0)
+    assert not os.path.exists(tmp_path / "bad")
+
+
 def _run_module(*args, timeout=300):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
