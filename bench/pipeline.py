@@ -1,6 +1,7 @@
 """Input pipeline throughput: `kerasgen.data.image_folder` decoding a folder of generated 64 px
 JPEGs, against what DCGAN-64 training consumes per second (from bench/results/speed.json when
-that benchmark has run). The pipeline must not be the bottleneck.
+that benchmark has run), and the end-to-end check of bench/speed.py (training fed by the digits
+pipeline vs by an in-memory batch). The pipeline must not be the bottleneck.
 
     python bench/pipeline.py [--num_images 2000] [--batch_size 128]
 """
@@ -52,13 +53,14 @@ def main():
                 times.append(t.seconds)
             # with cache, the first pass decodes and fills the cache; later passes read memory
             rates["cached" if cache else "decode"] = n / median(times[1:] if cache else times)
-    consumption = None
+    consumption, feeds = None, []
     speed_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "speed.json")
     if os.path.exists(speed_path):
         import json
 
         speed = json.load(open(speed_path))
         consumption = speed.get("dcgan64_images_per_s")
+        feeds = speed.get("pipeline") or []
     rows = [["up-front file check, check='full' (PIL decode)", f"{rates['check_full']:.0f}"],
             ["up-front file check, check='header'", f"{rates['check_header']:.0f}"],
             ["image_folder decode (JPEG 80x96 -> crop -> 64x64)", f"{rates['decode']:.0f}"],
@@ -71,6 +73,12 @@ def main():
         verdict = rates["decode"] / consumption
         print(f"decode / consumption = {verdict:.1f}x "
               f"({'not the bottleneck' if verdict > 1 else 'BOTTLENECK'})")
+    if feeds:
+        print("\nEnd to end (bench/speed.py --part pipeline): DCGAN-16 trained from the digits "
+              "pipeline vs from one in-memory batch:")
+        print(markdown_table(["fed by", "images/s", "vs in-memory"],
+                             [[f["feed"], f"{f['images_per_s']:.0f}",
+                               f"{f['relative_to_in_memory']:.2f}"] for f in feeds]))
     write_result("pipeline", {"decode_images_per_s": rates["decode"],
                               "check_full_images_per_s": rates["check_full"],
                               "check_header_images_per_s": rates["check_header"],

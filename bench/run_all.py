@@ -16,14 +16,14 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BENCHES = [
+BENCHES = [  # speed first, while the machine is quietest; pipeline reads speed's results
+    ("Training speed and memory", "speed.py", []),
+    ("Input pipeline throughput", "pipeline.py", []),
+    ("Metric sanity anchors", "metrics_anchor.py", []),
     ("VAE on digits: test NLL (IWAE k=1000) vs baselines", "vae_digits.py", []),
     ("GAN family on 2-D mixtures: mode coverage (PacGAN protocol)", "gan_toy.py", []),
     ("DCGAN / WGAN-GP on digits: samples and digits metrics", "gan_digits.py", []),
     ("CycleGAN / pix2pix on digits with a known transform", "cyclegan_digits.py", []),
-    ("Metric sanity anchors", "metrics_anchor.py", []),
-    ("Training speed and memory", "speed.py", []),
-    ("Input pipeline throughput", "pipeline.py", []),
 ]
 
 
