@@ -251,18 +251,32 @@ def digits_extractor():
     return extract
 
 
+INCEPTION_WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
+
+
 def inception_extractor(weights="imagenet"):
-    """Returns a function images -> 2048-d InceptionV3 pool features (the standard FID network).
+    """Returns a function images -> 2048-d InceptionV3 pool features (the FID network).
 
     Images in [-1, 1] (Inception's own input range), any size, 1 or 3 channels, are resized to
-    299x299. `weights="imagenet"` downloads the weights through Keras on first use; here they
-    cannot be downloaded, so tests exercise this path with `weights=None`.
+    299x299. `weights="imagenet"` has Keras fetch its ImageNet weights once into
+    `~/.keras/models/` (a path to that file works too; `None` gives random weights, as the tests
+    use, since nothing can be downloaded there). These are Keras's InceptionV3 weights, not the
+    2015 TensorFlow graph of the original FID code, so values are comparable between kerasgen
+    runs but close to, not equal to, published FIDs.
     """
     import keras
     import tensorflow as tf
 
-    net = keras.applications.InceptionV3(include_top=False, pooling="avg", weights=weights,
-                                         input_shape=(299, 299, 3))
+    try:
+        net = keras.applications.InceptionV3(include_top=False, pooling="avg", weights=weights,
+                                             input_shape=(299, 299, 3))
+    except Exception as e:  # a failed download surfaces as a bare Exception from get_file
+        if weights != "imagenet":
+            raise
+        raise RuntimeError(
+            f"The InceptionV3 ImageNet weights for FID could not be loaded ({e}). Offline, put "
+            f"{INCEPTION_WEIGHTS_FILE} in ~/.keras/models/ or pass its path as `weights=`; or "
+            "use extractor='digits' for the digits models.") from e
 
     def extract(images, batch_size=64):
         outputs = []

@@ -116,3 +116,15 @@ def test_inception_path_and_pluggable_extractor():
     assert features.shape == (2, 2048)
     with pytest.raises(ValueError, match="extractor"):
         fm.get_extractor("vgg")
+
+
+def test_inception_weights_that_cannot_be_fetched_give_a_clear_error(monkeypatch):
+    from keras.src.applications import inception_v3
+
+    def offline(*args, **kwargs):
+        raise Exception("URL fetch failure on https://example.invalid: None -- offline")
+
+    monkeypatch.setattr(inception_v3.file_utils, "get_file", offline)
+    with pytest.raises(RuntimeError, match=fm.INCEPTION_WEIGHTS_FILE) as info:
+        fm.get_extractor("inception")
+    assert "extractor='digits'" in str(info.value)
