@@ -1,7 +1,7 @@
 """Training speed and peak memory of each family, kerasgen's overhead over plain Keras, and what
 makes a step faster.
 
-    python bench/speed.py                  # everything below (about 20 min on 2 CPU cores)
+    python bench/speed.py                  # everything below (about 15 min on 2 CPU cores)
     python bench/speed.py --part overhead  # one part: families, overhead, options, pipeline
     python bench/speed.py --family "DCGAN (64x64x3)" --policy mixed_bfloat16   # one process
     python bench/speed.py --gpu            # on a GPU machine: DCGAN-64, batch 128, float32 vs
@@ -297,13 +297,15 @@ def options(repeats=3):
     """Step options, each a model of its own, timed in turns; speed relative to the default."""
     rows, results = [], []
     for case, (build, batch, steps) in _option_models().items():
-        contenders = {}
+        contenders, trace_s = {}, {}
         for label, kwargs in OPTIONS:
             try:
                 model = build()
                 model.compile(**kwargs)
                 data = repeated(batch)
-                warm_up(model, data)
+                start = time.perf_counter()
+                warm_up(model, data)  # traces the train function(s): a one-off cost per run
+                trace_s[label] = time.perf_counter() - start
                 contenders[label] = (model, data)
             except Exception as e:  # report, do not hide, an option that fails
                 results.append({"case": case, "option": label,
@@ -321,12 +323,15 @@ def options(repeats=3):
         for label in contenders:
             step = median(times[label])
             results.append({"case": case, "option": label, "images_per_s": BATCH / step,
-                            "relative_to_default": base / step})
-            rows.append([case, label, f"{BATCH / step:.0f}", f"{base / step:.2f}x"])
+                            "relative_to_default": base / step,
+                            "first_calls_s": trace_s[label]})
+            rows.append([case, label, f"{BATCH / step:.0f}", f"{base / step:.2f}x",
+                         f"{trace_s[label]:.1f}"])
         for r in results:
             if r["case"] == case and "error" in r:
-                rows.append([case, r["option"], r["error"], ""])
-    print(markdown_table(["model", "option", f"images/s (batch {BATCH})", "vs default"], rows))
+                rows.append([case, r["option"], r["error"], "", ""])
+    print(markdown_table(["model", "option", f"images/s (batch {BATCH})", "vs default",
+                          "first 3 calls s (tracing)"], rows))
     return results
 
 
@@ -410,6 +415,25 @@ def gpu(batch=128, steps=50):
     return results
 
 
+def decisions(option_results, threshold=1.05):
+    """Prints which options measured faster and which recipes use them (read from the zoo)."""
+    from kerasgen import presets
+
+    faster = {}
+    for r in option_results:
+        if r.get("relative_to_default", 0) >= threshold:
+            faster.setdefault(r["option"], []).append(f"{r['case']} {r['relative_to_default']:.2f}x")
+    spe_recipes = sorted(name for name, recipe in presets.recipes().items()
+                         if (recipe.get("compile") or {}).get("steps_per_execution", 1) > 1)
+    print(f"\nFaster than the default by >= {(threshold - 1) * 100:.0f}%: " + ("; ".join(
+        f"{option}: {', '.join(cases)}" for option, cases in faster.items()) or "none"))
+    slower = sorted({r["option"] for r in option_results} - set(faster) - {OPTIONS[0][0]})
+    print("Kept: steps_per_execution in the recipes " + ", ".join(spe_recipes) + " (python -m "
+          "kerasgen.train uses the recipe's value; --steps_per_execution overrides it). "
+          "Not faster on any model here, so not used: " + (", ".join(slower) or "none") + ".")
+    return {"faster": faster, "steps_per_execution_recipes": spe_recipes}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -434,6 +458,8 @@ def main():
         if part in parts:
             print(f"\n### {part}\n", flush=True)
             payload[part] = fn()
+    if "options" in parts:
+        payload["kept"] = decisions(payload["options"])
     dcgan = [r for r in payload.get("families", []) if r["family"].startswith("DCGAN")
              and r["policy"] == "float32" and "images_per_s" in r]
     payload["dcgan64_images_per_s"] = dcgan[0]["images_per_s"] if dcgan else None
