@@ -13,8 +13,9 @@ A family's test module declares a subclass that says how to make a small model, 
 Checks: fit for two steps (graph and eager); fit under a two-replica MirroredStrategy; one
 strategy step equals one single-device step on the same global batch (catches summing
 per-replica mean losses); `steps_per_execution=3` equals three single steps; generate is seeded
-and validates its argument; get_config/from_config and `.keras` save/load round trips; export of a model only ever trained through `train_step`,
-reloaded in a fresh process and listed by `saved_model_cli`.
+and validates its argument; get_config/from_config and `.keras` save/load round trips; export of
+a model only ever trained through `train_step`, reloaded in a fresh process and listed by
+`saved_model_cli`.
 """
 
 import copy
@@ -176,14 +177,12 @@ class ContractTests:
             pytest.skip("this family's random draws cannot be fed in")
         num_steps, per_execution = 6, 3
         data = self.dataset(num_steps, seed=7, with_noise=True, model=self.make_model()).repeat()
+        initial = self.make_model(seed=0).get_weights()
         results = []
         for steps_per_execution in (1, per_execution):
             model = self.make_model(seed=0)
             model.compile(steps_per_execution=steps_per_execution)
-            if results:
-                model.set_weights(initial)
-            else:
-                initial = model.get_weights()
+            model.set_weights(initial)
             model.fit(data, epochs=1, steps_per_epoch=num_steps, verbose=0)
             results.append(model)
         single, multi = (self.network_weights(m) for m in results)
