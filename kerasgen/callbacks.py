@@ -6,7 +6,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from kerasgen import images as images_lib
+from kerasgen import figures
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -49,11 +49,12 @@ class SampleGrid(keras.callbacks.Callback):
         if self.directory is not None:
             os.makedirs(self.directory, exist_ok=True)
             path = os.path.join(self.directory, f"samples_epoch_{epoch + 1:04d}.png")
-            self.last_path = images_lib.save_image_grid(samples, path, value_range=value_range)
+            self.last_path = figures.save_image_grid(
+                samples, path, value_range=value_range, title=f"{self.model.name}, epoch {epoch + 1}")
         if self.log_dir is not None:
             if self._writer is None:
                 self._writer = tf.summary.create_file_writer(self.log_dir)
-            grid = images_lib.image_grid(samples, value_range=value_range)
+            grid = figures.image_grid(samples, value_range=value_range)
             with self._writer.as_default():
                 tf.summary.image("samples", grid[None], step=epoch + 1)
             self._writer.flush()

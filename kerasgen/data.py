@@ -3,8 +3,9 @@
 * `digits`: scikit-learn's bundled 8x8 handwritten digits (1,797 images, 17 grey levels 0..16),
   split as in Tomczak & Welling's VAE experiments: train = first 1000, val = next 350,
   test = last 447. Scaled to [-1, 1] by default, or the raw integer levels (`raw=True`).
-* `toy`: 2-D Gaussian mixtures of the PacGAN protocol (Lin et al. 2018): `ring8` (8 modes on the
-  unit circle at angles 2*pi*k/8, std 0.01) and `grid25` (modes at {-4,-2,0,2,4}^2, std 0.05).
+* `toy`: mixtures of isotropic Gaussians (any means, std and weights), with the two of the PacGAN
+  protocol (Lin et al. 2018) as named presets: `ring8` (8 modes on the unit circle at angles
+  2*pi*k/8, std 0.01) and `grid25` (modes at {-4,-2,0,2,4}^2, std 0.05).
 * `image_folder`: a folder of JPEG/PNG/BMP/GIF files, centre-cropped, resized, in [-1, 1].
 * `from_tfds`: any TensorFlow Datasets image dataset (e.g. `lsun/bedroom`, `celeb_a`,
   `cycle_gan/horse2zebra`).
@@ -12,11 +13,14 @@
 * `unpaired`: zip two independently shuffled domains for unpaired translation.
 """
 
+import collections
 import os
 import warnings
 
 import numpy as np
 import tensorflow as tf
+
+from kerasgen.utils import check_positive_int
 
 AUTOTUNE = tf.data.AUTOTUNE
 DIGITS_SPLITS = {"train": (0, 1000), "val": (1000, 1350), "test": (1350, 1797)}
@@ -38,16 +42,10 @@ TOY_MIXTURES = {
 }
 
 
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
-    return int(value)
-
-
 def _finish(ds, batch_size, shuffle, seed, repeat, drop_remainder, cache=True, buffer=10_000):
     """Caches, shuffles, repeats, batches and prefetches a dataset of single examples."""
     if batch_size is not None:
-        _check_positive_int(batch_size, "batch_size")
+        check_positive_int(batch_size, "batch_size")
     if cache:
         ds = ds.cache()
     if shuffle:
@@ -108,7 +106,7 @@ def digits(split="train", image_size=8, batch_size=64, raw=False, channels=1, wi
         >>> next(iter(ds)).shape
         TensorShape([32, 16, 16, 1])
     """
-    image_size = _check_positive_int(image_size, "image_size")
+    image_size = check_positive_int(image_size, "image_size")
     if channels not in (1, 3):
         raise ValueError(f"`channels` must be 1 or 3, got {channels!r}.")
     images, labels = load_digits_array(split, raw=True)
@@ -131,43 +129,100 @@ def digits(split="train", image_size=8, batch_size=64, raw=False, channels=1, wi
 
 
 # ---------------------------------------------------------------------------------- toy
-def toy_mixture(name):
-    """Returns `(means, std)` of a toy mixture ("ring8" or "grid25")."""
-    if name not in TOY_MIXTURES:
-        raise ValueError(f"Unknown toy mixture {name!r}; expected one of {sorted(TOY_MIXTURES)}.")
-    spec = TOY_MIXTURES[name]
-    return spec["means"].astype(np.float32), float(spec["std"])
+class Mixture(collections.namedtuple("Mixture", ["means", "std", "weights"])):
+    """A mixture of isotropic Gaussians: `means` (K, d), `std` (K,), `weights` (K,) summing to 1.
+
+    Build one with `toy_mixture` from a preset name ("ring8", "grid25"), a dict
+    `{"means": ..., "std": ..., "weights": ...}` or a `(means, std)` pair.
+    """
+
+    @property
+    def num_modes(self):
+        return len(self.means)
 
 
-def toy_samples(name, num_samples, seed=None):
-    """Draws `num_samples` points of a toy mixture as a float32 NumPy array (uniform modes)."""
-    means, std = toy_mixture(name)
-    num_samples = _check_positive_int(num_samples, "num_samples")
+def toy_mixture(mixture):
+    """Returns a `Mixture` from a preset name, a dict with means/std[/weights], or (means, std).
+
+    `std` is one number or one per mode; `weights` default to uniform (the PacGAN protocol).
+
+    Example:
+        >>> m = toy_mixture({"means": [[0, 0], [3, 0], [0, 3]], "std": 0.1})
+        >>> m.num_modes, m.std.tolist(), m.weights.round(3).tolist()
+        (3, [0.1, 0.1, 0.1], [0.333, 0.333, 0.333])
+        >>> toy_mixture("grid25").num_modes
+        25
+    """
+    if isinstance(mixture, Mixture):
+        return mixture
+    if isinstance(mixture, str):
+        if mixture not in TOY_MIXTURES:
+            raise ValueError(f"Unknown toy mixture {mixture!r}; expected one of "
+                             f"{sorted(TOY_MIXTURES)}, or a dict with 'means' and 'std'.")
+        mixture = TOY_MIXTURES[mixture]
+    if isinstance(mixture, dict):
+        missing = {"means", "std"} - set(mixture)
+        if missing:
+            raise ValueError(f"A toy mixture dict needs 'means' and 'std'; missing "
+                             f"{sorted(missing)}.")
+        means, std, weights = mixture["means"], mixture["std"], mixture.get("weights")
+    elif isinstance(mixture, (tuple, list)) and len(mixture) == 2:
+        (means, std), weights = mixture, None
+    else:
+        raise ValueError(f"`mixture` must be a name, a dict or a (means, std) pair, got "
+                         f"{mixture!r}.")
+    means = np.asarray(means, dtype=np.float64)
+    if means.ndim != 2 or len(means) == 0 or not np.all(np.isfinite(means)):
+        raise ValueError(f"Mixture means must be a finite (num_modes, dims) array, got shape "
+                         f"{means.shape}.")
+    std = np.broadcast_to(np.asarray(std, dtype=np.float64), (len(means),)).copy()
+    if not np.all(std > 0):
+        raise ValueError(f"Mixture std must be positive, got {std.tolist()}.")
+    weights = (np.full(len(means), 1.0 / len(means)) if weights is None
+               else np.asarray(weights, dtype=np.float64))
+    if weights.shape != (len(means),) or np.any(weights < 0) or not weights.sum() > 0:
+        raise ValueError(f"Mixture weights must be {len(means)} non-negative numbers, got "
+                         f"{np.asarray(weights).tolist()}.")
+    return Mixture(means, std, weights / weights.sum())
+
+
+def toy_samples(mixture, num_samples, seed=None):
+    """Draws `num_samples` points of a toy mixture as a float32 NumPy array."""
+    m = toy_mixture(mixture)
+    num_samples = check_positive_int(num_samples, "num_samples")
     rng = np.random.default_rng(seed)
-    modes = rng.integers(0, len(means), size=num_samples)
-    return (means[modes] + std * rng.standard_normal((num_samples, 2))).astype(np.float32)
+    modes = rng.choice(m.num_modes, size=num_samples, p=m.weights)
+    noise = rng.standard_normal((num_samples, m.means.shape[1]))
+    return (m.means[modes] + m.std[modes, None] * noise).astype(np.float32)
 
 
-def toy(name, batch_size=256, num_samples=None, seed=None):
-    """A 2-D Gaussian mixture stream: endless when `num_samples` is None, else that many points.
+def toy(mixture, batch_size=256, num_samples=None, seed=None):
+    """A stream of points from a mixture of isotropic Gaussians.
 
     Args:
-        name: "ring8" or "grid25" (see the module docstring).
+        mixture: "ring8", "grid25", or any mixture `toy_mixture` accepts (means, std, weights).
         batch_size: batch size, or None for single points.
         num_samples: None for an endless stream, or the number of points of a sized dataset.
         seed: int or None.
+
+    Example:
+        >>> ds = toy({"means": [[0.0, 0.0], [4.0, 4.0]], "std": 0.1}, batch_size=8, seed=0)
+        >>> next(iter(ds)).shape
+        TensorShape([8, 2])
     """
-    means, std = toy_mixture(name)
+    m = toy_mixture(mixture)
     if num_samples is not None:
-        return _finish(tf.data.Dataset.from_tensor_slices(toy_samples(name, num_samples, seed)),
+        return _finish(tf.data.Dataset.from_tensor_slices(toy_samples(m, num_samples, seed)),
                        batch_size, False, seed, False, False, cache=False)
-    means_t = tf.constant(means)
-    k = len(means)
+    means_t = tf.constant(m.means, tf.float32)
+    std_t = tf.constant(m.std, tf.float32)
+    logits = tf.constant(np.log(np.maximum(m.weights, 1e-30))[None], tf.float32)
+    dims = m.means.shape[1]
 
     def draw(seed_pair):
-        mode = tf.random.stateless_uniform((), seed_pair, 0, k, dtype=tf.int32)
-        noise = tf.random.stateless_normal((2,), seed_pair[::-1] + 1)
-        return tf.gather(means_t, mode) + std * noise
+        mode = tf.random.stateless_categorical(logits, 1, seed_pair, dtype=tf.int32)[0, 0]
+        noise = tf.random.stateless_normal((dims,), seed_pair[::-1] + 1)
+        return tf.gather(means_t, mode) + tf.gather(std_t, mode) * noise
 
     seeds = tf.data.Dataset.random(seed=seed).batch(2)
     ds = seeds.map(draw, num_parallel_calls=AUTOTUNE)

@@ -9,7 +9,7 @@
   A trained WGAN critic's estimate E[f(x)] - E[f(y)] grows linearly with |theta|; a trained GAN
   discriminator's JS estimate, log 2 - L_D / 2, saturates at log 2: no useful gradient for G.
 
-`python -m kerasgen.demos --out_dir=docs` writes both figures.
+`python -m kerasgen.cli.demos --out_dir=docs` writes both figures.
 """
 
 import os
@@ -18,7 +18,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from kerasgen import images, losses
+from kerasgen import figures, losses
 
 
 def _mlp(input_dim, hidden=(32, 32), seed=0):
@@ -111,23 +111,17 @@ def draw_figures(out_dir, seed=0):
     """Writes optimal_discriminator.png and w_vs_js.png into `out_dir`; returns their paths."""
     os.makedirs(out_dir, exist_ok=True)
     od = optimal_discriminator(seed=seed)
-    p1 = images.line_plot(od["x"], {"learned D(x)": od["learned"],
-                                    "D*(x) = p_data / (p_data + p_g)": od["optimal"]},
-                          os.path.join(out_dir, "optimal_discriminator.png"),
-                          title="Optimal discriminator: p_data = N(1, 0.5^2), p_g = N(-0.5, 1)",
-                          y_range=(0.0, 1.0))
+    p1 = figures.line_plot(od["x"], {"learned D(x)": od["learned"],
+                                     "D*(x) = p_data / (p_data + p_g)": od["optimal"]},
+                           os.path.join(out_dir, "optimal_discriminator.png"),
+                           title="Optimal discriminator: p_data = N(1, 0.5²), p_g = N(-0.5, 1)",
+                           xlabel="x", ylabel="D(x)", y_range=(0.0, 1.0))
     pl = parallel_lines(thetas=np.linspace(-2, 2, 17), seed=seed)
     w = pl["w_estimate"] / max(np.abs(pl["w_estimate"]).max(), 1e-12) * np.log(2)
-    p2 = images.line_plot(pl["theta"], {"WGAN critic estimate (rescaled)": w,
-                                        "GAN JS estimate (nats)": pl["js_estimate"],
-                                        "log 2": np.full(len(pl["theta"]), np.log(2))},
-                          os.path.join(out_dir, "w_vs_js.png"),
-                          title="Parallel lines: W grows with |theta|, JS saturates at log 2")
+    p2 = figures.line_plot(pl["theta"], {"WGAN critic estimate (rescaled)": w,
+                                         "GAN JS estimate (nats)": pl["js_estimate"],
+                                         "log 2": np.full(len(pl["theta"]), np.log(2))},
+                           os.path.join(out_dir, "w_vs_js.png"),
+                           title="Parallel lines: W grows with |θ|, JS saturates at log 2",
+                           xlabel="θ (distance between the lines)", ylabel="estimate")
     return p1, p2
-
-
-if __name__ == "__main__":
-    import sys
-
-    out = sys.argv[1] if len(sys.argv) > 1 else "docs"
-    print("\n".join(draw_figures(out)))

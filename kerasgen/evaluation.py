@@ -1,14 +1,21 @@
 """Evaluation of a trained model by its recipe's `evaluation` spec (one registry lookup).
 
 A recipe says how it is measured, e.g. `"evaluation": {"kind": "image_metrics", "split": "test"}`.
-Kinds:
+Every kind reports its figures beside a *reference* computed the same way, so a number is never
+read alone:
 
 * `image_metrics`: FD, KID, precision/recall, density/coverage of generated digits against a
-  digits split, with the shipped digits classifier as feature extractor; reported beside the
+  digits split, with the shipped digits classifier as feature extractor; the reference is the
   *floor*, the same metrics between the test and train splits (what a perfect model scores).
-* `mode_coverage`: the PacGAN protocol on a 2-D toy mixture (`kerasgen.metrics.mode_coverage`).
-* `log_likelihood`: IWAE estimate of the test NLL of a VAE (`model.log_likelihood`).
-* `translation`: L1 between a translation model's output and the known transform of the input.
+* `mode_coverage`: the PacGAN protocol on a Gaussian mixture (`kerasgen.metrics.mode_coverage`);
+  the reference is the same protocol on true samples of the mixture (the ceiling).
+* `log_likelihood`: IWAE estimate of the test NLL of a VAE (`model.log_likelihood`); the
+  reference is the independent-pixel categorical fitted to the training split.
+* `translation`: L1 between a translation model's output and the known transform of the input;
+  the reference is returning the input unchanged (identity).
+
+`evaluate(model, spec)` returns a flat dict (reference figures prefixed `floor_`);
+`summary(figures, spec)` is the one line a training run prints.
 """
 
 import numpy as np
@@ -28,13 +35,13 @@ def _digits_images(split, image_size):
 
 
 def evaluate_image_metrics(model, split="test", num_samples=None, seed=0, **_):
-    from kerasgen import feature_metrics
+    from kerasgen.metrics import extractors
 
     real = _digits_images(split, 8)
     fake = model.generate(num_samples or len(real), seed=seed)
     size = min(len(real), 1000)
-    result = feature_metrics.image_metrics(real, fake, kid_subset_size=size)
-    floor = feature_metrics.image_metrics(real, _digits_images("train", 8), kid_subset_size=size)
+    result = extractors.image_metrics(real, fake, kid_subset_size=size)
+    floor = extractors.image_metrics(real, _digits_images("train", 8), kid_subset_size=size)
     result.update({f"floor_{k}": v for k, v in floor.items()})
     return result
 
@@ -42,20 +49,43 @@ def evaluate_image_metrics(model, split="test", num_samples=None, seed=0, **_):
 def evaluate_mode_coverage(model, mixture, num_samples=2500, seed=0, **_):
     from kerasgen import metrics
 
-    result = metrics.mode_coverage(model.generate(num_samples, seed=seed), mixture)
-    return {"modes": result.modes, "high_quality": result.high_quality,
-            "reverse_kl": result.reverse_kl, "counts": result.counts.tolist(),
-            "num_samples": num_samples}
+    def figures(samples):
+        r = metrics.mode_coverage(samples, mixture)
+        return {"modes": r.modes, "high_quality": r.high_quality, "reverse_kl": r.reverse_kl}
+
+    result = figures(model.generate(num_samples, seed=seed))
+    result.update({f"floor_{k}": v for k, v in
+                   figures(data_lib.toy_samples(mixture, num_samples, seed=seed)).items()})
+    result.update(num_samples=num_samples,
+                  num_modes=data_lib.toy_mixture(mixture).num_modes)
+    return result
+
+
+def independent_categorical_nll(train, test, num_levels=data_lib.DIGITS_LEVELS, alpha=1.0):
+    """Test NLL (nats per example) of independent per-pixel categoricals fitted to `train`
+    (Laplace smoothing `alpha`): the simplest density baseline."""
+    train = np.asarray(train).reshape(len(train), -1)
+    test = np.asarray(test).reshape(len(test), -1)
+    counts = np.stack([(train == k).sum(0) for k in range(num_levels)], axis=-1) + alpha
+    log_p = np.log(counts / counts.sum(-1, keepdims=True))
+    return float(-np.mean(np.take_along_axis(log_p[None], test[..., None], -1).sum(axis=(1, 2))))
 
 
 def evaluate_log_likelihood(model, split="test", num_samples=1000, **_):
-    images, _ = data_lib.load_digits_array(split, raw=True)
-    x = images[..., None]
-    ll = model.log_likelihood(x, num_samples=num_samples)
-    elbo = model.elbo(x) if hasattr(model, "elbo") else None
-    out = {"nll_nats": float(-np.mean(ll)), "iwae_samples": num_samples}
-    if elbo is not None:
-        out["neg_elbo_nats"] = float(-np.mean(elbo))
+    test, _ = data_lib.load_digits_array(split, raw=True)
+    train, _ = data_lib.load_digits_array("train", raw=True)
+    x = test[..., None]
+    out = {}
+    if hasattr(model, "log_prob"):
+        out.update(model.log_prob_report(x, num_samples=num_samples))
+    else:
+        ll = model.log_likelihood(x, num_samples=num_samples)
+        out.update(nll_nats=float(-np.mean(ll)),
+                   nll_standard_error=float(np.std(ll, ddof=1) / np.sqrt(len(ll))),
+                   iwae_samples=num_samples)
+        if hasattr(model, "elbo"):
+            out["neg_elbo_nats"] = float(-np.mean(model.elbo(x)))
+    out["floor_nll_nats"] = independent_categorical_nll(train, test)
     return out
 
 
@@ -64,8 +94,9 @@ def evaluate_translation(model, transform="invert", split="test", image_size=16,
                                        shuffle=False))).numpy()
     truth = data_lib.DIGIT_TRANSFORMS[transform](images)
     translated = model.translate(images, "x2y")
-    out = {"l1_to_truth": float(np.mean(np.abs(translated - truth)))}
-    if hasattr(model, "generator_f"):
+    out = {"l1_to_truth": float(np.mean(np.abs(translated - truth))),
+           "floor_l1_to_truth": float(np.mean(np.abs(images - truth)))}
+    if "y2x" in getattr(model, "directions", {}):
         out["cycle_l1"] = float(np.mean(np.abs(model.translate(translated, "y2x") - images)))
     return out
 
@@ -77,12 +108,72 @@ EVALUATORS = {
     "log_likelihood": evaluate_log_likelihood,
 }
 
+#: the headline figures of each kind, and the reference's name, for `summary`
+HEADLINES = {
+    "image_metrics": (("fd", "precision", "recall"), "test vs train digits"),
+    "mode_coverage": (("modes", "high_quality", "reverse_kl"), "true samples"),
+    "log_likelihood": (("nll_nats",), "independent categorical"),
+    "translation": (("l1_to_truth",), "identity"),
+}
+
 
 def evaluate(model, spec):
-    """Runs the evaluator a spec names; returns a dict of figures."""
+    """Runs the evaluator a spec names; returns a dict of figures (references as `floor_*`)."""
     spec = dict(spec or {})
     kind = spec.pop("kind", None)
     if kind not in EVALUATORS:
         raise ValueError(f"Unknown evaluation kind {kind!r}; expected one of "
                          f"{sorted(EVALUATORS)}.")
     return EVALUATORS[kind](model, **spec)
+
+
+def summary(figures, spec):
+    """One line: each headline figure beside the reference's.
+
+    Example:
+        >>> summary({"fd": 40.0, "floor_fd": 13.4, "precision": 0.7, "floor_precision": 0.81,
+        ...          "recall": 0.6, "floor_recall": 0.74}, {"kind": "image_metrics"})
+        'fd 40 (test vs train digits: 13.4), precision 0.7 (0.81), recall 0.6 (0.74)'
+    """
+    keys, reference = HEADLINES[spec["kind"]]
+    parts = []
+    for i, key in enumerate(keys):
+        value, floor = figures.get(key), figures.get(f"floor_{key}")
+        text = f"{key} {value:.3g}"
+        if floor is not None:
+            text += f" ({reference}: {floor:.3g})" if i == 0 else f" ({floor:.3g})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def reference_points(name):
+    """The modes of a toy recipe's mixture (for scatter plots), or None for other models."""
+    from kerasgen import presets, recipes
+
+    recipe_name = name if recipes.is_recipe_name(name) else presets.read_metadata(name).get(
+        "recipe")
+    if not recipe_name or not recipes.is_recipe_name(recipe_name):
+        return None
+    spec = recipes.get_recipe(recipe_name).get("evaluation") or {}
+    if spec.get("kind") != "mode_coverage":
+        return None
+    return data_lib.toy_mixture(spec["mixture"]).means
+
+
+def evaluate_preset(name, seed=0):
+    """Loads a recipe or preset directory and evaluates it by its recipe's spec.
+
+    Returns `(figures, spec)`; raises ValueError when no recipe says how to measure it.
+    """
+    from kerasgen import presets, recipes
+
+    model = presets.load(name)
+    recipe_name = name if recipes.is_recipe_name(name) else presets.read_metadata(name).get(
+        "recipe")
+    if not recipe_name:
+        raise ValueError(f"{name!r} names no recipe, so its metrics are unknown.")
+    spec = dict(recipes.get_recipe(recipe_name).get("evaluation") or {})
+    if not spec:
+        raise ValueError(f"Recipe {recipe_name!r} has no evaluation spec.")
+    spec.setdefault("seed", seed)
+    return evaluate(model, spec), spec

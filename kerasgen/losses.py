@@ -18,6 +18,8 @@ With D(x) = sigmoid(l(x)):
   generator loss -E[f(G(z))].
 * Gradient penalty (Gulrajani et al. 2017): E[(||grad_x_hat f(x_hat)||_2 - 1)^2] with
   x_hat = eps x + (1 - eps) G(z), eps ~ U(0, 1) drawn once per example.
+* Zero-centred gradient penalty (Mescheder et al. 2018): E[||grad_x D(x)||_2^2] at the given
+  points: real data for R1, generated data for R2 (the model weights it by gamma / 2).
 """
 
 import keras
@@ -65,7 +67,7 @@ def wasserstein_generator_loss(fake_outputs):
     return -_mean(fake_outputs)
 
 
-def interpolate(real, fake, seed=None, eps=None):
+def interpolate_for_penalty(real, fake, seed=None, eps=None):
     """Returns eps * real + (1 - eps) * fake with eps ~ Uniform(0, 1), one eps per example.
 
     `eps` (shape (batch,)) may be given to make the draw deterministic.
@@ -95,15 +97,41 @@ def gradient_penalty(critic, real, fake, seed=None, target=1.0, eps=None):
     """
     import tensorflow as tf
 
-    x_hat = interpolate(real, fake, seed=seed, eps=eps)
+    x_hat = interpolate_for_penalty(real, fake, seed=seed, eps=eps)
     with tf.GradientTape() as tape:
         tape.watch(x_hat)
-        outputs = critic(x_hat, training=True)
+        outputs = critic(x_hat)
         total = tf.reduce_sum(tf.cast(outputs, "float32"))
     grads = tape.gradient(total, x_hat)
     axes = list(range(1, len(x_hat.shape)))
     norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
     return tf.reduce_mean(tf.square(norms - target))
+
+
+def zero_centered_gradient_penalty(discriminator, points):
+    """E[||grad_x D(x)||_2^2] over the examples of `points` (R1 on real data, R2 on generated).
+
+    Args:
+        discriminator: callable mapping a batch to outputs; the outputs are summed, so each
+            example's gradient is that of its own output (D must not mix examples, e.g. no
+            batch norm in training mode; a packed D sums the outputs of its groups).
+        points: a batch; the gradient is taken with respect to it.
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
+        >>> float(zero_centered_gradient_penalty(lambda v: 3.0 * v[:, :1] - 4.0 * v[:, 1:], x))
+        25.0
+    """
+    import tensorflow as tf
+
+    points = tf.cast(points, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(points)
+        total = tf.reduce_sum(tf.cast(discriminator(points), tf.float32))
+    grads = tape.gradient(total, points)
+    axes = list(range(1, len(points.shape)))
+    return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=axes))
 
 
 GENERATOR_LOSSES = {

@@ -1,16 +1,20 @@
 """Recipe training as a library function: `train_and_evaluate(recipe, model_dir, ...)`.
 
-`python -m kerasgen.train` is a thin absl wrapper around it. The model directory holds:
+`python -m kerasgen.cli.train` is a thin absl wrapper around it. A run builds the recipe's model
+and data, fits with checkpoints (resuming from the newest), evaluates with the recipe's metrics
+(printed beside their reference, see `kerasgen.evaluation`) and writes a preset whose metadata
+names the command and the figures reached. The model directory holds:
 
 * `checkpoints/ckpt-NNNNNNNN/` (weights of every network *and* every optimizer, plus `state.json`
   with the epoch and step). Each is written under a temporary name and renamed when complete, so a
   kill during a write leaves the previous checkpoint usable; the newest complete one is resumed.
 * `logs/` TensorBoard scalars and sample grids, `samples/` PNG grids,
 * `preset/` the final preset (config.json, model.weights.h5, metadata.json) that
-  `kerasgen.load(model_dir)` accepts.
+  `kerasgen.load(model_dir)` accepts (or `preset_dir`, e.g. `zoo/weights/NAME` to ship it).
 """
 
 import glob
+import inspect
 import json
 import math
 import os
@@ -23,8 +27,8 @@ import keras
 
 from kerasgen import callbacks as callbacks_lib
 from kerasgen import data as data_lib
-from kerasgen import distribute, presets
-from kerasgen.models.base import write_atomically
+from kerasgen import distribute, evaluation, presets, recipes, weights
+from kerasgen.utils import write_atomically
 
 CHECKPOINTS = "checkpoints"
 _CKPT_RE = re.compile(r"^ckpt-(\d{8})$")
@@ -52,7 +56,8 @@ def make_dataset(recipe, batch_size, data=None, seed=None):
         if not os.path.exists(data):
             raise FileNotFoundError(f"Data directory not found: {data!r}.")
         spec[path_arg] = data
-    if "seed" not in spec and seed is not None and "seed" in builder.__code__.co_varnames:
+    if "seed" not in spec and seed is not None and "seed" in inspect.signature(
+            builder).parameters:
         spec["seed"] = seed
     return builder(batch_size=batch_size, **spec).repeat()
 
@@ -132,7 +137,8 @@ class StopOnNonFinite(keras.callbacks.Callback):
 
 def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, strategy="default",
                        seed=0, data=None, checkpoint_every=None, sample_every=None, verbose=1,
-                       tpu=None, dataset=None, steps_per_execution=None):
+                       tpu=None, dataset=None, steps_per_execution=None, evaluate=True,
+                       preset_dir=None, preset_optimizer=True, command=None, recipe=None):
     """Trains a zoo recipe, resuming from `model_dir`, and writes a preset there.
 
     Args:
@@ -149,6 +155,14 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         steps_per_execution: train steps per call into the compiled graph (default: the
             recipe's `compile` entry, else 1). Larger values save the per-step Python overhead
             of small models (see bench/RESULTS.md); the updates are the same.
+        evaluate: measure the model with the recipe's `evaluation` spec at the end (printed
+            beside its reference and stored in the preset's metadata as `metric`).
+        preset_dir: where the final preset goes (default `model_dir/preset`).
+        preset_optimizer: keep the optimizers' state in the preset.
+        command: the command line recorded in the preset's metadata (default: the equivalent
+            `python -m kerasgen.cli.train` command).
+        recipe: a recipe dict to train instead of looking `recipe_name` up (benches pass
+            `kerasgen.recipes.recipe_with(...)` variations); `recipe_name` still names it.
 
     With `multi_worker`, the chief writes to `model_dir` and worker i to
     `model_dir/workers/i`, so workers may share one file system.
@@ -156,7 +170,8 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
     Returns:
         `(model, info)` with `info` a dict of step count, wall time and final logs.
     """
-    recipe = presets.get_recipe(recipe_name)
+    recipe = recipes.get_recipe(recipe_name) if recipe is None else dict(recipe)
+    recipe.setdefault("name", recipe_name)
     steps = int(recipe.get("steps", 1000) if steps is None else steps)
     batch_size = int(recipe.get("batch_size", 64) if batch_size is None else batch_size)
     if steps <= 0:
@@ -186,11 +201,8 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
                          "was written.")
     os.makedirs(model_dir, exist_ok=True)
     with strategy_obj.scope():
-        model_kwargs = dict(recipe.get("model", {}))
-        if "seed" in presets.model_class(recipe["family"]).__init__.__code__.co_varnames:
-            model_kwargs["seed"] = seed
-        model = presets.build_from_recipe(dict(recipe, model=model_kwargs))
-        presets.compile_model(model, recipe)
+        # every family takes `seed` (the contract), so it reaches the model's random draws
+        model = recipes.build_from_recipe(recipe, compile=True, seed=seed)
     if checkpoint_every % model.steps_per_execution:
         # Keras runs whole executions: an epoch of checkpoint_every steps must hold a whole
         # number of them, or it would overrun. The option changes speed, not the result.
@@ -199,7 +211,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
     existing = list_checkpoints(model_dir)
     if existing:
         step, path = existing[-1]
-        presets.load_weights_into(model, os.path.join(path, "model.weights.h5"))
+        weights.load_into(model, os.path.join(path, "model.weights.h5"))
         with open(os.path.join(path, "state.json")) as f:
             initial_epoch = int(json.load(f)["epoch"])
         print(f"Resuming {recipe_name} from {path} (step {step}).")
@@ -227,11 +239,22 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
             "wall_time_s": round(wall, 2), "logs": logs,
             "recipe": recipe_name, "batch_size": batch_size, "seed": seed, "strategy": strategy,
             "model_dir": model_dir}
-    presets.save_preset(model, os.path.join(model_dir, "preset"), metadata={
-            "recipe": recipe_name,
-            "dataset": recipe.get("dataset"),
-            "command": f"python -m kerasgen.train --recipe={recipe_name} --model_dir={model_dir} "
-                       f"--steps={steps} --batch_size={batch_size} --seed={seed}",
-            "training": info,
-        })
+    metric = None
+    if evaluate and chief and recipe.get("evaluation"):
+        spec = dict(recipe["evaluation"], seed=seed)
+        metric = evaluation.evaluate(model, spec)
+        print(f"{recipe_name} after {info['steps']} steps: {evaluation.summary(metric, spec)}")
+    info["metric"] = metric
+    preset_dir = preset_dir or os.path.join(model_dir, "preset")
+    if command is None:
+        command = (f"python -m kerasgen.cli.train --recipe={recipe_name} --model_dir={model_dir}"
+                   f" --steps={steps} --batch_size={batch_size} --seed={seed}")
+    info["preset_dir"] = preset_dir
+    presets.save_preset(model, preset_dir, include_optimizer=preset_optimizer, metadata={
+        "recipe": recipe_name,
+        "dataset": recipe.get("dataset"),
+        "command": command,
+        "metric": metric,
+        "training": info,
+    })
     return model, info

@@ -52,21 +52,42 @@ def test_digits_bad_arguments():
 
 # ------------------------------------------------------------------------------------ toy
 def test_toy_mixture_definitions():
-    means, std = data.toy_mixture("ring8")
-    angles = np.arctan2(means[:, 1], means[:, 0]) % (2 * np.pi)
+    ring = data.toy_mixture("ring8")
+    angles = np.arctan2(ring.means[:, 1], ring.means[:, 0]) % (2 * np.pi)
     np.testing.assert_allclose(np.sort(angles), 2 * np.pi * np.arange(8) / 8, atol=1e-6)
-    np.testing.assert_allclose(np.linalg.norm(means, axis=1), 1.0, atol=1e-6)
-    assert std == 0.01
-    means, std = data.toy_mixture("grid25")
-    assert sorted(set(means[:, 0].tolist())) == [-4, -2, 0, 2, 4] and len(means) == 25
-    assert std == 0.05
+    np.testing.assert_allclose(np.linalg.norm(ring.means, axis=1), 1.0, atol=1e-6)
+    np.testing.assert_array_equal(ring.std, 0.01)
+    grid = data.toy_mixture("grid25")
+    assert sorted(set(grid.means[:, 0].tolist())) == [-4, -2, 0, 2, 4] and grid.num_modes == 25
+    np.testing.assert_array_equal(grid.std, 0.05)
+    np.testing.assert_allclose(grid.weights, 1 / 25)
     with pytest.raises(ValueError, match="grid9"):
         data.toy_mixture("grid9")
 
 
+def test_any_mixture_of_isotropic_gaussians():
+    custom = data.toy_mixture({"means": [[0, 0, 0], [5, 5, 5]], "std": [0.1, 0.3],
+                               "weights": [3, 1]})
+    assert custom.means.shape == (2, 3)
+    np.testing.assert_allclose(custom.weights, [0.75, 0.25])
+    pair = data.toy_mixture(([[1.0, 2.0]], 0.5))
+    assert pair.num_modes == 1 and pair.std.tolist() == [0.5]
+    x = _all(data.toy(custom, batch_size=1000, seed=3).take(4))
+    near_first = np.linalg.norm(x, axis=1) < 2.0
+    assert x.shape == (4000, 3)
+    assert abs(near_first.mean() - 0.75) < 0.03  # the weights are honoured
+    assert abs(x[near_first].std() - 0.1) < 0.01 and abs(x[~near_first].std() - 0.3) < 0.03
+    for bad, match in (({"means": [[0, 0]]}, "std"), ({"means": [[0, 0]], "std": -1}, "positive"),
+                       ({"means": [0, 0], "std": 1}, "means"),
+                       ({"means": [[0, 0]], "std": 1, "weights": [1, 2]}, "weights")):
+        with pytest.raises(ValueError, match=match):
+            data.toy_mixture(bad)
+
+
 @pytest.mark.parametrize("name", ["ring8", "grid25"])
 def test_toy_stream_statistics(name):
-    means, std = data.toy_mixture(name)
+    mixture = data.toy_mixture(name)
+    means, std = mixture.means, mixture.std[0]
     for ds in (data.toy(name, batch_size=500, seed=1), data.toy(name, 500, num_samples=4000)):
         x = _all(ds.take(8))
         assert x.shape == (4000, 2)

@@ -8,7 +8,8 @@ import pytest
 import scipy.linalg
 from scipy.spatial.distance import cdist
 
-from kerasgen import data, feature_metrics as fm
+from kerasgen import data
+from kerasgen.metrics import extractors, features as fm
 
 
 def test_frechet_distance_matches_scipy_sqrtm_reference():
@@ -81,11 +82,11 @@ def test_bad_feature_arrays_are_named():
 
 
 def test_shipped_digits_classifier_accuracy_and_features():
-    meta = json.load(open(os.path.join(fm._digits_classifier_dir(), "metadata.json")))
-    extract = fm.digits_extractor()
+    meta = json.load(open(os.path.join(extractors.digits_classifier_dir(), "metadata.json")))
+    extract = extractors.digits_extractor()
     x_te, y_te = data.load_digits_array("test", raw=False)
-    net = fm.digits_classifier()
-    net.load_weights(os.path.join(fm._digits_classifier_dir(), "model.weights.h5"))
+    net = extractors.digits_classifier()
+    net.load_weights(os.path.join(extractors.digits_classifier_dir(), "model.weights.h5"))
     accuracy = np.mean(np.argmax(net.predict(x_te[..., None], verbose=0), 1) == y_te)
     assert accuracy == pytest.approx(meta["test_accuracy"]) and accuracy > 0.95
     feats = extract(x_te)
@@ -99,23 +100,23 @@ def test_digits_floor_is_far_below_noise():
     x_tr, _ = data.load_digits_array("train", raw=False)
     x_te, _ = data.load_digits_array("test", raw=False)
     noise = np.random.default_rng(0).uniform(-1, 1, size=x_te.shape).astype(np.float32)
-    floor = fm.image_metrics(x_te, x_tr, kid_subset_size=400)
-    bad = fm.image_metrics(x_te, noise, kid_subset_size=400)
+    floor = extractors.image_metrics(x_te, x_tr, kid_subset_size=400)
+    bad = extractors.image_metrics(x_te, noise, kid_subset_size=400)
     assert floor["fd"] < 0.1 * bad["fd"]
     assert floor["coverage"] > 0.8 > bad["coverage"]
 
 
 def test_inception_path_and_pluggable_extractor():
-    extract = fm.get_extractor(lambda images: np.asarray(images).reshape(len(images), -1))
+    extract = extractors.get_extractor(lambda images: np.asarray(images).reshape(len(images), -1))
     x = np.random.default_rng(0).uniform(-1, 1, size=(40, 4, 4, 1))
-    metrics = fm.image_metrics(x, x + 0.01, extractor=extract, kid_subset_size=20)
+    metrics = extractors.image_metrics(x, x + 0.01, extractor=extract, kid_subset_size=20)
     assert metrics["fd"] < 1e-2 and metrics["coverage"] == 1.0
     # InceptionV3 architecture as the FID extractor; weights=None because none can be
     # downloaded here (weights="imagenet" is the standard FID set-up).
-    features = fm.inception_extractor(weights=None)(x[:2])
+    features = extractors.inception_extractor(weights=None)(x[:2])
     assert features.shape == (2, 2048)
     with pytest.raises(ValueError, match="extractor"):
-        fm.get_extractor("vgg")
+        extractors.get_extractor("vgg")
 
 
 def test_inception_weights_that_cannot_be_fetched_give_a_clear_error(monkeypatch):
@@ -125,6 +126,6 @@ def test_inception_weights_that_cannot_be_fetched_give_a_clear_error(monkeypatch
         raise Exception("URL fetch failure on https://example.invalid: None -- offline")
 
     monkeypatch.setattr(inception_v3.file_utils, "get_file", offline)
-    with pytest.raises(RuntimeError, match=fm.INCEPTION_WEIGHTS_FILE) as info:
-        fm.get_extractor("inception")
+    with pytest.raises(RuntimeError, match=extractors.INCEPTION_WEIGHTS_FILE) as info:
+        extractors.get_extractor("inception")
     assert "extractor='digits'" in str(info.value)

@@ -93,7 +93,7 @@ def test_gradient_penalty_with_a_known_critic():
 def test_interpolation_eps_is_uniform_per_example():
     real = np.ones((4000, 3, 3, 1), np.float32)
     fake = np.zeros_like(real)
-    x_hat = np.asarray(losses.interpolate(real, fake, seed=keras.random.SeedGenerator(0)))
+    x_hat = np.asarray(losses.interpolate_for_penalty(real, fake, seed=keras.random.SeedGenerator(0)))
     eps = x_hat[:, 0, 0, 0]
     assert np.all(x_hat == eps[:, None, None, None])  # one eps per example, shared by pixels
     assert eps.min() >= 0.0 and eps.max() <= 1.0        # a normal draw would leave [0, 1]

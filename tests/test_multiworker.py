@@ -1,5 +1,5 @@
 """MultiWorkerMirroredStrategy for real: two worker processes on 127.0.0.1 train a few steps
-through `python -m kerasgen.train --strategy=multi_worker` and end with identical weights."""
+through `python -m kerasgen.cli.train --strategy=multi_worker` and end with identical weights."""
 
 import json
 import os
@@ -26,7 +26,7 @@ def test_two_workers_end_with_identical_weights(tmp_path):
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_CONFIG=json.dumps(
             {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}))
         procs.append(subprocess.Popen(
-            [sys.executable, "-m", "kerasgen.train", "--recipe=gan_digits",
+            [sys.executable, "-m", "kerasgen.cli.train", "--recipe=gan_digits",
              f"--model_dir={model_dir}", "--steps=4", "--checkpoint_every=2",
              "--batch_size=16", "--strategy=multi_worker", "--verbose=2"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))

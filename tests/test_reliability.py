@@ -16,6 +16,7 @@ import keras
 
 import kerasgen
 from kerasgen import presets, training
+from kerasgen import weights as weights_lib
 
 
 def tiny_gan(hidden=(8,)):
@@ -38,7 +39,7 @@ def test_truncated_weights_are_refused_with_file_and_reason(preset):
         kerasgen.load(path)
     model = tiny_gan()
     with pytest.raises(ValueError, match=r"model\.weights\.h5.*truncated"):
-        presets.load_weights_into(model, weights)  # no hash given: h5py's own check
+        weights_lib.load_into(model, weights)  # no hash given: h5py's own check
 
 
 def test_wrong_sha256_is_refused(preset):
@@ -55,21 +56,21 @@ def test_non_hdf5_weights_are_refused(tmp_path):
     bogus = tmp_path / "model.weights.h5"
     bogus.write_text("<html>404 not found</html>")
     with pytest.raises(ValueError, match=r"model\.weights\.h5.*not an HDF5"):
-        presets.load_weights_into(tiny_gan(), bogus)
+        weights_lib.load_into(tiny_gan(), bogus)
 
 
 def test_weights_of_another_architecture_are_refused(tmp_path):
     path = str(tmp_path / "small.weights.h5")
     tiny_gan(hidden=(8,)).save_weights(path)
     with pytest.raises(ValueError, match=r"small\.weights\.h5.*does not match the architecture"):
-        presets.load_weights_into(tiny_gan(hidden=(16, 16)), path)
+        weights_lib.load_into(tiny_gan(hidden=(16, 16)), path)
     with pytest.raises(ValueError, match=r"small\.weights\.h5.*does not match"):
         kerasgen.load("gan_digits", weights=path)
 
 
 # ------------------------------------------------------------------------------ resume
 def _train_cmd(model_dir, steps):
-    return [sys.executable, "-m", "kerasgen.train", "--recipe=gan_digits",
+    return [sys.executable, "-m", "kerasgen.cli.train", "--recipe=gan_digits",
             f"--model_dir={model_dir}", f"--steps={steps}", "--checkpoint_every=25",
             "--batch_size=16", "--verbose=0"]
 
@@ -96,7 +97,7 @@ def test_sigkill_mid_training_then_resume_continues_from_last_checkpoint(tmp_pat
     assert saved_state["step"] == last_step
     # the state every optimizer had at that checkpoint
     reference = kerasgen.load("gan_digits", weights=None, training=True)
-    presets.load_weights_into(reference, os.path.join(last_path, "model.weights.h5"))
+    weights_lib.load_into(reference, os.path.join(last_path, "model.weights.h5"))
     assert int(reference.d_optimizer.iterations.numpy()) == last_step
     assert int(reference.g_optimizer.iterations.numpy()) == last_step
     total = last_step + 50

@@ -10,7 +10,8 @@ from PIL import Image
 
 import kerasgen
 from contract import ContractTests
-from kerasgen.models.cyclegan import ImagePool, linear_decay
+from kerasgen.models.cyclegan import ImagePool
+from kerasgen.optimizers import linear_decay
 
 
 def _digits16(n, seed=0):
@@ -96,7 +97,7 @@ def test_linear_decay_schedule():
     schedule = linear_decay(2e-4, constant_steps=100, decay_steps=100)
     values = [float(schedule(s)) for s in (0, 99, 100, 150, 200, 300)]
     np.testing.assert_allclose(values, [2e-4, 2e-4, 2e-4, 1e-4, 0.0, 0.0], atol=1e-9)
-    opt = kerasgen.models.adam_with_linear_decay(1000)
+    opt = kerasgen.optimizers.adam_with_linear_decay(1000)
     assert np.isclose(float(opt.learning_rate), 2e-4) and opt.beta_1 == 0.5
 
 

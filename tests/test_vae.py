@@ -132,7 +132,7 @@ def test_pictures_and_verbs():
     manifold = vae.latent_manifold(num_per_side=5)
     assert manifold.shape == (25, 8, 8, 1)
     x = raw_digits(2)
-    assert vae.interpolate(x[0], x[1], steps=6).shape == (6, 8, 8, 1)
+    assert vae.interpolate_images(x[0], x[1], steps=6).shape == (6, 8, 8, 1)
     assert vae.reconstruct(x).shape == (2, 8, 8, 1)
     assert isinstance(vae.encode(x), tfd.MultivariateNormalDiag)
     assert vae.decode(np.zeros((3, 2), np.float32)).event_shape == (8, 8, 1)

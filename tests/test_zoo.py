@@ -16,7 +16,7 @@ import pytest
 import tensorflow as tf
 
 import kerasgen
-from kerasgen import presets, training
+from kerasgen import presets, recipes, training, weights
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_list_models_describes_every_recipe():
     for row in rows.values():
         assert row["description"] and row["family"]
         assert isinstance(row["weights_offline"], bool)
-        presets.model_class(row["family"])  # every family resolves to a kerasgen class
+        recipes.model_class(row["family"])  # every family resolves to a kerasgen class
 
 
 def test_unknown_and_unsafe_names_are_refused(kerasgen_home):
@@ -48,7 +48,7 @@ def test_unknown_and_unsafe_names_are_refused(kerasgen_home):
         with pytest.raises((ValueError, FileNotFoundError), match="Preset directory|Invalid|contains '..'"):
             kerasgen.load(bad)
     with pytest.raises(ValueError, match="Invalid recipe name"):
-        presets.cache_dir("../../etc")
+        weights.cache_dir("../../etc")
 
 
 def test_missing_weights_error_names_recipe_cache_and_command(kerasgen_home):
@@ -57,7 +57,7 @@ def test_missing_weights_error_names_recipe_cache_and_command(kerasgen_home):
     message = str(info.value)
     assert "gan_mnist" in message
     assert str(kerasgen_home / "gan_mnist" / "model.weights.h5") in message
-    assert "python -m kerasgen.train --recipe=gan_mnist" in message
+    assert "python -m kerasgen.cli.train --recipe=gan_mnist" in message
     model = kerasgen.load("gan_mnist", weights=None)  # the architecture alone
     assert model.generate(2, seed=0).shape == (2, 28, 28, 1)
 
@@ -126,13 +126,13 @@ def remote_recipe(tmp_path, kerasgen_home, monkeypatch):
     good = (served / "good.weights.h5").read_bytes()
     (served / "truncated.weights.h5").write_bytes(good[: len(good) // 2])
     server = _Server(served)
-    table = dict(presets.recipes())
+    table = dict(recipes.recipes())
     recipe = {"name": "remote_gan", "description": "test", "family": "GAN",
               "model": {"latent_dim": 3, "sample_shape": [2], "hidden_units": [8]},
               "weights": {"url": server.url + "/good.weights.h5",
                           "sha256": hashlib.sha256(good).hexdigest()}}
     table["remote_gan"] = recipe
-    monkeypatch.setattr(presets, "_RECIPES", table)
+    monkeypatch.setattr(recipes, "_RECIPES", table)
     yield recipe, model, server
     server.close()
 
@@ -190,15 +190,15 @@ def test_train_resume_restores_every_optimizer(tmp_path):
 
 def test_non_finite_loss_stops_with_step_and_keeps_last_checkpoint(tmp_path, monkeypatch):
     # A real divergence: plain SGD with learning rate 100 blows up within a few steps.
-    table = dict(presets.recipes())
+    table = dict(recipes.recipes())
     sgd = {"class_name": "SGD", "config": {"learning_rate": 100.0}}
     table["diverging_gan"] = {
         "name": "diverging_gan", "description": "diverges", "family": "GAN",
         "model": {"latent_dim": 3, "sample_shape": [2], "hidden_units": [8]},
         "compile": {"d_optimizer": sgd, "g_optimizer": sgd},
-        "data": {"builder": "toy", "name": "ring8"},
+        "data": {"builder": "toy", "mixture": "ring8"},
     }
-    monkeypatch.setattr(presets, "_RECIPES", table)
+    monkeypatch.setattr(recipes, "_RECIPES", table)
     model_dir = str(tmp_path / "run")
     with pytest.raises(training.NonFiniteLossError) as info:
         training.train_and_evaluate("diverging_gan", model_dir, steps=50, checkpoint_every=1,
@@ -211,7 +211,7 @@ def test_non_finite_loss_stops_with_step_and_keeps_last_checkpoint(tmp_path, mon
     checkpoints = training.list_checkpoints(model_dir)
     assert checkpoints and checkpoints[-1][0] == bad_step - 1  # nothing written after it
     model = kerasgen.load("diverging_gan", weights=None)
-    presets.load_weights_into(model, os.path.join(checkpoints[-1][1], "model.weights.h5"))
+    weights.load_into(model, os.path.join(checkpoints[-1][1], "model.weights.h5"))
     assert all(np.all(np.isfinite(w)) for w in model.get_weights())
     assert not os.path.exists(os.path.join(model_dir, "preset"))
 
@@ -239,16 +239,16 @@ def _run_module(*args, timeout=300):
 
 
 def test_scripts_reject_bad_flags_with_one_clear_line(tmp_path):
-    result = _run_module("kerasgen.train", "--recipe=nope", f"--model_dir={tmp_path}/x")
+    result = _run_module("kerasgen.cli.train", "--recipe=nope", f"--model_dir={tmp_path}/x")
     assert result.returncode != 0
     assert "Unknown recipe 'nope'" in result.stderr
-    result = _run_module("kerasgen.train", "--recipe=gan_digits", f"--model_dir={tmp_path}/x",
+    result = _run_module("kerasgen.cli.train", "--recipe=gan_digits", f"--model_dir={tmp_path}/x",
                          "--steps=-5")
     assert result.returncode != 0 and "steps" in result.stderr
     assert not os.path.exists(tmp_path / "x" / "preset")
-    result = _run_module("kerasgen.export", "--model=gan_digits", f"--export_dir={tmp_path}/e")
+    result = _run_module("kerasgen.cli.export", "--model=gan_digits", f"--export_dir={tmp_path}/e")
     assert result.returncode != 0 and "version number" in result.stderr
-    result = _run_module("kerasgen.train", "--recipe=gan_mnist", f"--model_dir={tmp_path}/x",
+    result = _run_module("kerasgen.cli.train", "--recipe=gan_mnist", f"--model_dir={tmp_path}/x",
                          f"--data={tmp_path}/missing")
     assert result.returncode != 0 and "missing" in result.stderr
 
@@ -263,7 +263,7 @@ def test_export_script_and_predict_request(tmp_path):
     model, _ = training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8,
                                            verbose=0)
     export_dir = str(tmp_path / "exports" / "gan" / "1")
-    result = _run_module("kerasgen.export", f"--model={model_dir}", f"--export_dir={export_dir}")
+    result = _run_module("kerasgen.cli.export", f"--model={model_dir}", f"--export_dir={export_dir}")
     assert result.returncode == 0, result.stderr
     cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
     if os.path.exists(cli):
@@ -277,7 +277,7 @@ def test_export_script_and_predict_request(tmp_path):
     request.inputs["z"].CopyFrom(tf.make_tensor_proto(z))
     response = serving.predict(export_dir, request)
     samples = tf.make_ndarray(response.outputs["samples"])
-    np.testing.assert_allclose(samples, model.decode_latent(z).numpy(), atol=1e-5)
+    np.testing.assert_allclose(samples, model.generate_from_latents(z).numpy(), atol=1e-5)
     for bad, match in ((z.astype(np.float64), "dtype"), (z[:, :2], "shape")):
         request.inputs["z"].CopyFrom(tf.make_tensor_proto(bad))
         with pytest.raises(ValueError, match=match):
@@ -313,15 +313,23 @@ def test_tpu_strategy_wiring(monkeypatch):
 
 def test_evaluate_script_reports_image_metrics_beside_the_floor(tmp_path):
     model_dir = str(tmp_path / "run")
-    training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8, verbose=0)
-    result = _run_module("kerasgen.evaluate", f"--model={model_dir}")
+    _, info = training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8,
+                                          verbose=0)
+    result = _run_module("kerasgen.cli.evaluate", f"--model={model_dir}")
     assert result.returncode == 0, result.stderr[-2000:]
-    figures = json.loads(result.stdout)
+    summary, _, body = result.stdout.partition("\n")
+    figures = json.loads(body)
+    assert "fd" in summary and "(test vs train digits:" in summary
+    # training evaluated the same model with the same seed, and its preset records it
+    assert np.isclose(info["metric"]["fd"], figures["fd"])
+    meta = json.load(open(os.path.join(model_dir, "preset", "metadata.json")))
+    assert np.isclose(meta["metric"]["fd"], figures["fd"])
+    assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=gan_digits")
     for key in ("fd", "kid", "precision", "recall", "density", "coverage"):
         assert np.isfinite(figures[key]) and np.isfinite(figures["floor_" + key])
     # an (almost) untrained generator is far from the data; the floor is the test-vs-train gap
     assert figures["fd"] > figures["floor_fd"]
-    result = _run_module("kerasgen.evaluate", "--model=gan_mnist")
+    result = _run_module("kerasgen.cli.evaluate", "--model=gan_mnist")
     assert result.returncode != 0 and "No pretrained weights" in result.stderr
 
 
@@ -329,7 +337,7 @@ def test_every_recipe_builds_and_its_tfds_data_matches(monkeypatch):
     import tensorflow_datasets as tfds
 
     for row in kerasgen.list_models():
-        recipe = presets.get_recipe(row["name"])
+        recipe = recipes.get_recipe(row["name"])
         if (row["resolution"] or 0) > 64:
             continue  # 256 px paper models: built in test_paper_recipes_need_weights
         model = kerasgen.load(row["name"], weights=None)
@@ -357,7 +365,7 @@ def test_shipped_recipes_load_offline_and_carry_their_metric(kerasgen_home, monk
     for name in SHIPPED:
         assert rows[name]["weights_offline"], f"{name} has no shipped weights"
         model = kerasgen.load(name)
-        meta = json.load(open(os.path.join(presets.shipped_preset_dir(name), "metadata.json")))
+        meta = json.load(open(os.path.join(weights.shipped_preset_dir(name), "metadata.json")))
         assert meta["recipe"] == name and meta["metric"] and meta["command"]
         if name.startswith("cyclegan"):
             x = next(iter(kerasgen.data.digits("test", image_size=16, batch_size=4)))

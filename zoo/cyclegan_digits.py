@@ -6,7 +6,7 @@ RECIPE = {
     "model": {"image_size": 16, "channels": 1, "base_filters": 16, "num_residual_blocks": 2,
               "d_layers": 2, "identity_weight": 0.0, "pool_size": 50},
     "compile": {name: {"class_name": "Adam", "config": {
-        "learning_rate": {"module": "kerasgen.models.cyclegan", "class_name": "linear_decay",
+        "learning_rate": {"module": "kerasgen.optimizers", "class_name": "linear_decay",
                           "config": {"initial_learning_rate": 2e-4, "constant_steps": 1500,
                                      "decay_steps": 1500},
                           "registered_name": "kerasgen>linear_decay"},

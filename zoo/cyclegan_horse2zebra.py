@@ -1,7 +1,7 @@
 """Zhu et al. (2017) CycleGAN horse <-> zebra at 256 px, via tfds 'cycle_gan/horse2zebra'."""
 
 _ADAM = {"class_name": "Adam", "config": {
-    "learning_rate": {"module": "kerasgen.models.cyclegan", "class_name": "linear_decay",
+    "learning_rate": {"module": "kerasgen.optimizers", "class_name": "linear_decay",
                       "config": {"initial_learning_rate": 2e-4, "constant_steps": 106_700,
                                  "decay_steps": 106_700},
                       "registered_name": "kerasgen>linear_decay"},

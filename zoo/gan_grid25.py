@@ -9,7 +9,7 @@ RECIPE = {
               "ema": 0.999},
     # 10 steps per graph call: the same updates, faster for this small MLP (bench/RESULTS.md)
     "compile": {"d_optimizer": _ADAM, "g_optimizer": _ADAM, "steps_per_execution": 10},
-    "data": {"builder": "toy", "name": "grid25"},
+    "data": {"builder": "toy", "mixture": "grid25"},
     "dataset": "grid25: 25 Gaussians at {-4,-2,0,2,4}^2, std 0.05",
     "resolution": None,
     "batch_size": 256,

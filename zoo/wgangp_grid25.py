@@ -8,7 +8,7 @@ RECIPE = {
     "model": {"latent_dim": 2, "sample_shape": [2], "hidden_units": [256, 256, 256],
               "ema": 0.999},
     "compile": {"d_optimizer": _ADAM, "g_optimizer": _ADAM},
-    "data": {"builder": "toy", "name": "grid25"},
+    "data": {"builder": "toy", "mixture": "grid25"},
     "dataset": "grid25: 25 Gaussians at {-4,-2,0,2,4}^2, std 0.05",
     "resolution": None,
     "batch_size": 256,

@@ -21,18 +21,23 @@
   sequence (e.g. 4 critic steps then a critic+generator step), or any sequence under a
   distribution strategy, in one graph with the n steps unrolled, so a k-step schedule stays exact
   whatever n is.
-* `generate(num_samples, seed=None)`, `export(path)` (a SavedModel for TF Serving) and
-  config/`.keras` round trips.
+* one update rule for every network (`minimize`): the loss is replica-scaled and, under the
+  `mixed_float16` policy, loss-scaled by a `LossScaleOptimizer` that `compile` wraps around each
+  optimizer, as `keras.Model.compile` does for its single one.
+* loss trackers created from `loss_names` and listed by `metrics`; `train_step` and `test_step`
+  return `report(values)`. `test_step` computes the same losses (`compute_losses`) without any
+  update, so `fit(validation_data=...)` and `evaluate` report held-out losses.
+* `generate(num_samples, seed=None)`, `export(path)` (a SavedModel for TF Serving),
+  `from_preset(name_or_dir)` / `save_to_preset(dir)`, and config/`.keras` round trips. The config
+  is the flat constructor hyper-parameters (`record_hyperparameters`); networks are rebuilt from
+  them, and only networks the user passed in are serialized in full.
 """
-
-import os
-import shutil
-import tempfile
-import numbers
 
 import numpy as np
 import tensorflow as tf
 import keras
+
+from kerasgen.utils import check_positive_int, write_atomically
 
 
 def replica_scale(loss):
@@ -47,53 +52,20 @@ def replica_scale(loss):
     return loss * tf.cast(1.0 / num_replicas, loss.dtype)
 
 
-def check_num_samples(num_samples, name="num_samples"):
-    """Returns `num_samples` as an int, or raises ValueError naming the argument."""
-    if isinstance(num_samples, (bool, np.bool_)) or not isinstance(num_samples, numbers.Integral):
-        raise ValueError(
-            f"`{name}` must be a positive integer, got {num_samples!r} "
-            f"of type {type(num_samples).__name__}."
-        )
-    if num_samples <= 0:
-        raise ValueError(f"`{name}` must be a positive integer, got {num_samples}.")
-    return int(num_samples)
-
-
-def write_atomically(path, writer):
-    """Calls `writer(tmp_path)` and renames the result onto `path` only when it succeeded.
-
-    Works for files and directories: a crash or an exception leaves any previous `path` intact and
-    no half-written one behind.
-    """
-    path = os.fspath(path)
-    parent = os.path.dirname(os.path.abspath(path))
-    os.makedirs(parent, exist_ok=True)
-    tmp_dir = tempfile.mkdtemp(prefix=".tmp-" + os.path.basename(path) + "-", dir=parent)
-    tmp_path = os.path.join(tmp_dir, os.path.basename(path))
-    try:
-        writer(tmp_path)
-        if os.path.isdir(path) and not os.path.islink(path):
-            # os.replace cannot replace a non-empty directory: move the old one aside first.
-            old = tempfile.mkdtemp(prefix=".old-", dir=parent)
-            os.replace(path, os.path.join(old, "x"))
-            os.replace(tmp_path, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp_path, path)
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
-    return path
-
-
 class GenerativeModel(keras.Model):
     """Base class of every kerasgen family (see the module docstring for the contract).
 
     Subclasses set:
       * `optimizer_specs`: dict `{optimizer_name: (network_attrs, default_factory)}`, where
         `network_attrs` is a tuple of the attribute names of the networks that optimizer updates
-        and `default_factory()` returns the paper's optimizer.
-      * `latent_dim` and `sample_shape` attributes.
-    and implement `sample_latent`, `decode_latent`, `train_step` and `serving_endpoints`.
+        and `default_factory()` returns the paper's optimizer;
+      * `loss_names`: the losses and statistics `train_step` reports (one `keras.metrics.Mean`
+        tracker each, created here and listed by `metrics`);
+      * `latent_dim` and `sample_shape` attributes;
+    build their networks with `self.network(name, given, build)` (so that only user-supplied
+    networks are serialized), record their flat hyper-parameters with
+    `self.record_hyperparameters(...)` (what `get_config` returns), and implement `train_step`,
+    `serving_endpoints` and, for sampling families, `sample_latent` and `generate_from_latents`.
 
     Args:
         seed: int or None. Seeds the model's `keras.random.SeedGenerator`, which every random
@@ -101,12 +73,16 @@ class GenerativeModel(keras.Model):
     """
 
     optimizer_specs = {}
+    loss_names = ()
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self._phase = None
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.loss_names}
+        object.__setattr__(self, "_hyperparameters", {})
+        object.__setattr__(self, "_custom_networks", ())
         # Created inside a strategy scope: the strategy it will train under (Keras's rule).
         object.__setattr__(self, "_under_strategy", tf.distribute.has_strategy())
 
@@ -114,6 +90,19 @@ class GenerativeModel(keras.Model):
     def build(self, input_shape=None):
         # Networks are built when they are created; nothing depends on the data's shape.
         self.built = True
+
+    def network(self, name, given, build):
+        """Returns the network `given` by the user, or `build()` when it is None.
+
+        A given network is recorded as custom: `get_config` serializes it in full, while a
+        built one is rebuilt from the hyper-parameters.
+        """
+        if given is None:
+            return build()
+        if not isinstance(given, keras.Model):
+            raise ValueError(f"`{name}` must be a keras.Model, got {type(given).__name__}.")
+        object.__setattr__(self, "_custom_networks", self._custom_networks + (name,))
+        return given
 
     def _finish_init(self):
         """Call at the end of a subclass `__init__`, once every network exists."""
@@ -143,6 +132,44 @@ class GenerativeModel(keras.Model):
             variables.extend(getattr(self, attr).trainable_variables)
         return variables
 
+    # ------------------------------------------------------------------ losses and updates
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def report(self, values):
+        """Updates the trackers named in `values` and returns every tracker's result."""
+        for name, value in values.items():
+            if name in self.trackers:
+                self.trackers[name].update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
+    def minimize(self, tape, loss, optimizer_name):
+        """One update of the networks of `optimizer_name` on `loss`, recorded on `tape`.
+
+        The loss is divided by the replica count (`replica_scale`) and scaled by the optimizer
+        (`scale_loss`: the dynamic loss scale of a `LossScaleOptimizer` under `mixed_float16`,
+        which `apply_gradients` undoes) on the same tape, so every family updates the same way.
+        A network without trainable variables (frozen, e.g. in tests) is left alone.
+        """
+        variables = self._variables_of(optimizer_name)
+        if not variables:
+            return
+        optimizer = getattr(self, optimizer_name)
+        with tape:
+            scaled = optimizer.scale_loss(replica_scale(loss))
+        grads = tape.gradient(scaled, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+
+    def test_step(self, data):
+        """Reports the losses on held-out data without updating anything (`fit(validation_data=
+        ...)`, `evaluate`)."""
+        return self.report(self.compute_losses(data, training=False))
+
+    def compute_losses(self, data, training=False):
+        """Dict of the losses `train_step` reports, computed on `data` without any update."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------ compile
     def compile(self, **kwargs):
         """Configures the model for training.
@@ -151,7 +178,10 @@ class GenerativeModel(keras.Model):
             **kwargs: one optimizer per network by name (see the family's `optimizer_specs`;
                 omitted ones get the paper's defaults), each an optimizer instance, a name such as
                 `"adam"`, or a config dict; any other keyword (`run_eagerly`, `jit_compile`,
-                `steps_per_execution`, ...) goes to `keras.Model.compile`.
+                `steps_per_execution`, ...) goes to `keras.Model.compile`. Under the
+                `mixed_float16` policy each optimizer is wrapped in a
+                `keras.optimizers.LossScaleOptimizer` (as `keras.Model.compile` does for its
+                single optimizer) unless `auto_scale_loss=False`.
         """
         if kwargs.get("optimizer") is not None and "optimizer" not in self.optimizer_specs:
             names = ", ".join(self.optimizer_specs)
@@ -168,12 +198,17 @@ class GenerativeModel(keras.Model):
                     f"`{key}=` is not supported."
                 )
             kwargs.pop(key, None)
+        auto_scale_loss = kwargs.pop("auto_scale_loss", True)
         optimizers = {}
         for name, (_, default_factory) in self.optimizer_specs.items():
             value = kwargs.pop(name, None)
-            optimizers[name] = (
-                default_factory() if value is None else keras.optimizers.get(value)
-            )
+            optimizer = default_factory() if value is None else keras.optimizers.get(value)
+            if (auto_scale_loss and self.dtype_policy.name == "mixed_float16"
+                    and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)):
+                # What keras.Model.compile does for its one optimizer, for each of ours:
+                # float16 gradients underflow without a dynamic loss scale.
+                optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+            optimizers[name] = optimizer
         super().compile(optimizer=None, **kwargs)
         for name, optimizer in optimizers.items():
             setattr(self, name, optimizer)
@@ -298,12 +333,13 @@ class GenerativeModel(keras.Model):
         """Draws `num_samples` latent vectors from the prior."""
         raise NotImplementedError
 
-    def decode_latent(self, z):
-        """Maps latent vectors to samples in the model's output range (inference mode)."""
+    def generate_from_latents(self, z):
+        """Maps a batch of latent vectors to samples in the model's output range (inference
+        mode); returns a tensor."""
         raise NotImplementedError
 
     def call(self, z, training=False):
-        return self.decode_latent(z)
+        return self.generate_from_latents(z)
 
     def generate(self, num_samples, seed=None, batch_size=256):
         """Returns `num_samples` samples as a NumPy array.
@@ -314,11 +350,11 @@ class GenerativeModel(keras.Model):
                 seed generator (reproducible given the model's `seed`, different each call).
             batch_size: how many samples are decoded at once.
         """
-        num_samples = check_num_samples(num_samples)
-        batch_size = check_num_samples(batch_size, "batch_size")
+        num_samples = check_positive_int(num_samples, "num_samples")
+        batch_size = check_positive_int(batch_size, "batch_size")
         z = self.sample_latent(num_samples, seed=seed if seed is not None else self.seed_generator)
         outputs = [
-            keras.ops.convert_to_numpy(self.decode_latent(z[i : i + batch_size]))
+            keras.ops.convert_to_numpy(self.generate_from_latents(z[i : i + batch_size]))
             for i in range(0, num_samples, batch_size)
         ]
         return np.concatenate(outputs, axis=0)
@@ -353,35 +389,58 @@ class GenerativeModel(keras.Model):
 
         return write_atomically(filepath, writer)
 
-    # ------------------------------------------------------------------ config helpers
-    def set_config(self, **config):
-        """Records the constructor hyper-parameters that `get_config` echoes.
+    # ------------------------------------------------------------------ config and presets
+    def record_hyperparameters(self, **hyperparameters):
+        """Records the flat constructor hyper-parameters that `get_config` returns.
 
-        Stored outside Keras's attribute tracking, which would wrap lists and dicts in
-        tracking containers that cannot be copied or serialized as plain JSON.
+        Called at the end of each family's `__init__` with every constructor argument except
+        the networks. Stored outside Keras's attribute tracking, which would wrap lists and
+        dicts in tracking containers that are not plain JSON.
         """
-        object.__setattr__(self, "_cfg", config)
+        object.__setattr__(self, "_hyperparameters", dict(hyperparameters))
 
     def get_config(self):
-        """The base config, the recorded hyper-parameters (`set_config`) and every network."""
+        """The flat hyper-parameters; a network is serialized only when the user supplied it."""
         config = super().get_config()
-        config.update(self._cfg)
-        config.update(self.serialize_networks(**self.networks()))
+        config.update(self._hyperparameters)
+        for name in self._custom_networks:
+            config[name] = keras.saving.serialize_keras_object(getattr(self, name))
         return config
 
     @classmethod
     def from_config(cls, config):
-        names = [attr for attrs, _ in cls.optimizer_specs.values() for attr in attrs]
-        return cls(**cls.deserialize_networks(config, names))
-
-    @staticmethod
-    def serialize_networks(**networks):
-        return {k: keras.saving.serialize_keras_object(v) for k, v in networks.items()}
-
-    @staticmethod
-    def deserialize_networks(config, names):
         config = dict(config)
-        for name in names:
-            if isinstance(config.get(name), dict):
-                config[name] = keras.saving.deserialize_keras_object(config[name])
-        return config
+        for attrs, _ in cls.optimizer_specs.values():
+            for name in attrs:
+                if isinstance(config.get(name), dict):
+                    config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)
+
+    @classmethod
+    def from_preset(cls, preset, **kwargs):
+        """Loads a zoo recipe by name or a preset directory (keras-hub's `from_preset`).
+
+        Keyword arguments are those of `kerasgen.load` (`weights`, `training`, `offline`, ...).
+        Raises ValueError when the preset holds another family than `cls`.
+
+        Example:
+            >>> model = kerasgen.DCGAN.from_preset("dcgan_digits")
+            >>> model.generate(4, seed=0).shape
+            (4, 16, 16, 1)
+        """
+        from kerasgen import presets
+
+        model = presets.load(preset, **kwargs)
+        if not isinstance(model, cls):
+            raise ValueError(f"Preset {preset!r} holds a {type(model).__name__}, not a "
+                             f"{cls.__name__}; use kerasgen.load({preset!r}) or "
+                             f"{type(model).__name__}.from_preset.")
+        return model
+
+    def save_to_preset(self, preset_dir, metadata=None, include_optimizer=True):
+        """Writes this model as a preset directory (config.json, model.weights.h5,
+        metadata.json), atomically; `from_preset(preset_dir)` reads it back."""
+        from kerasgen import presets
+
+        return presets.save_preset(self, preset_dir, metadata=metadata,
+                                   include_optimizer=include_optimizer)

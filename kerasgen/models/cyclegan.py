@@ -12,7 +12,7 @@ the least-squares GAN loss (non-saturating available). Discriminators see a hist
 previously generated images (Shrivastava et al. 2017): once the pool is full, each new fake is
 returned with probability 1/2, otherwise it replaces a random stored fake that is returned instead.
 The discriminator loss is halved. Adam(2e-4, beta_1 0.5); the learning rate is constant for the
-first half of training and decays linearly to 0 (`kerasgen.models.cyclegan.linear_decay`).
+first half of training and decays linearly to 0 (`kerasgen.optimizers.linear_decay`).
 
 Generator: c7s1-64, d128, d256, R256 x n (n = 6 for 128 px, 9 for 256 px), u128, u64, c7s1-3,
 tanh, with reflection padding and instance normalization. Discriminator: the 70x70 PatchGAN
@@ -25,41 +25,8 @@ import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
-from kerasgen.models.base import GenerativeModel, replica_scale
-
-
-@keras.saving.register_keras_serializable(package="kerasgen")
-class ReflectionPadding2D(keras.layers.Layer):
-    """Pads height and width by reflection (no Keras layer does this)."""
-
-    def __init__(self, padding=1, **kwargs):
-        super().__init__(**kwargs)
-        self.padding = int(padding)
-
-    def call(self, x):
-        p = self.padding
-        return keras.ops.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
-
-    def compute_output_shape(self, input_shape):
-        b, h, w, c = input_shape
-        p = 2 * self.padding
-        return (b, None if h is None else h + p, None if w is None else w + p, c)
-
-    def get_config(self):
-        return dict(super().get_config(), padding=self.padding)
-
-
-def instance_norm(name=None, norm="instance"):
-    """Instance norm (Keras GroupNormalization with one group per channel), or none."""
-    if norm == "none":
-        return keras.layers.Identity(name=name)
-    if norm != "instance":
-        raise ValueError(f"`norm` must be 'instance' or 'none', got {norm!r}.")
-    return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
-
-
-def _init():
-    return keras.initializers.RandomNormal(0.0, 0.02)
+from kerasgen.models.layers import ReflectionPadding2D, gan_initializer, instance_norm
+from kerasgen.models.translation import TranslationModel
 
 
 def resnet_generator(image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
@@ -71,28 +38,28 @@ def resnet_generator(image_size=256, channels=3, base_filters=64, num_residual_b
     """
     x_in = keras.Input((image_size, image_size, channels), name="x")
     h = ReflectionPadding2D(3)(x_in)
-    h = keras.layers.Conv2D(base_filters, 7, kernel_initializer=_init(), use_bias=False)(h)
+    h = keras.layers.Conv2D(base_filters, 7, kernel_initializer=gan_initializer(), use_bias=False)(h)
     h = keras.layers.ReLU()(instance_norm(norm=norm)(h))
     filters = base_filters
     for _ in range(num_downsamplings):
         filters *= 2
         h = keras.layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False,
-                                kernel_initializer=_init())(h)
+                                kernel_initializer=gan_initializer())(h)
         h = keras.layers.ReLU()(instance_norm(norm=norm)(h))
     for _ in range(num_residual_blocks):
         r = ReflectionPadding2D(1)(h)
-        r = keras.layers.Conv2D(filters, 3, use_bias=False, kernel_initializer=_init())(r)
+        r = keras.layers.Conv2D(filters, 3, use_bias=False, kernel_initializer=gan_initializer())(r)
         r = keras.layers.ReLU()(instance_norm(norm=norm)(r))
         r = ReflectionPadding2D(1)(r)
-        r = keras.layers.Conv2D(filters, 3, use_bias=False, kernel_initializer=_init())(r)
+        r = keras.layers.Conv2D(filters, 3, use_bias=False, kernel_initializer=gan_initializer())(r)
         h = keras.layers.Add()([h, instance_norm(norm=norm)(r)])
     for _ in range(num_downsamplings):
         filters //= 2
         h = keras.layers.Conv2DTranspose(filters, 3, strides=2, padding="same", use_bias=False,
-                                         kernel_initializer=_init())(h)
+                                         kernel_initializer=gan_initializer())(h)
         h = keras.layers.ReLU()(instance_norm(norm=norm)(h))
     h = ReflectionPadding2D(3)(h)
-    h = keras.layers.Conv2D(channels, 7, kernel_initializer=_init())(h)
+    h = keras.layers.Conv2D(channels, 7, kernel_initializer=gan_initializer())(h)
     out = keras.layers.Activation("tanh", dtype="float32")(h)
     return keras.Model(x_in, out, name=name)
 
@@ -105,46 +72,18 @@ def patchgan_discriminator(image_size=256, channels=3, base_filters=64, num_laye
     """
     x_in = keras.Input((image_size, image_size, channels), name="x")
     h = keras.layers.Conv2D(base_filters, 4, strides=2, padding="same",
-                            kernel_initializer=_init())(x_in)
+                            kernel_initializer=gan_initializer())(x_in)
     h = keras.layers.LeakyReLU(0.2)(h)
     filters = base_filters
     for i in range(1, num_layers + 1):
         filters = min(filters * 2, base_filters * 8)
         stride = 2 if i < num_layers else 1
         h = keras.layers.Conv2D(filters, 4, strides=stride, padding="same", use_bias=False,
-                                kernel_initializer=_init())(h)
+                                kernel_initializer=gan_initializer())(h)
         h = keras.layers.LeakyReLU(0.2)(instance_norm()(h))
-    out = keras.layers.Conv2D(1, 4, padding="same", kernel_initializer=_init(),
+    out = keras.layers.Conv2D(1, 4, padding="same", kernel_initializer=gan_initializer(),
                               dtype="float32")(h)
     return keras.Model(x_in, out, name=name)
-
-
-class linear_decay(keras.optimizers.schedules.LearningRateSchedule):  # noqa: N801
-    """Constant learning rate for `constant_steps`, then linear decay to 0 over `decay_steps`."""
-
-    def __init__(self, initial_learning_rate, constant_steps, decay_steps):
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.constant_steps = int(constant_steps)
-        self.decay_steps = int(decay_steps)
-
-    def __call__(self, step):
-        step = tf.cast(step, tf.float32)
-        frac = (step - self.constant_steps) / max(self.decay_steps, 1)
-        return self.initial_learning_rate * tf.clip_by_value(1.0 - frac, 0.0, 1.0)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "constant_steps": self.constant_steps, "decay_steps": self.decay_steps}
-
-
-keras.saving.register_keras_serializable(package="kerasgen", name="linear_decay")(linear_decay)
-
-
-def adam_with_linear_decay(total_steps, learning_rate=2e-4):
-    """Adam(2e-4, 0.5) whose rate is constant for half of `total_steps`, then decays to 0."""
-    half = int(total_steps) // 2
-    return keras.optimizers.Adam(linear_decay(learning_rate, half, int(total_steps) - half),
-                                 beta_1=0.5)
 
 
 class ImagePool:
@@ -196,7 +135,7 @@ class ImagePool:
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
-class CycleGAN(GenerativeModel):
+class CycleGAN(TranslationModel):
     """CycleGAN: unpaired translation between domains X and Y.
 
     Args:
@@ -216,11 +155,13 @@ class CycleGAN(GenerativeModel):
     Batches are `(x, y)` pairs of unpaired images (see `kerasgen.data.unpaired`).
 
     Example:
-        >>> model = CycleGAN(image_size=16, channels=1, base_filters=16, num_residual_blocks=2,
+        >>> model = CycleGAN(image_size=16, channels=1, base_filters=8, num_residual_blocks=1,
         ...                  d_layers=2)
         >>> model.compile()   # Adam(2e-4, beta_1=0.5) for each of the four networks
-        >>> model.fit(kerasgen.data.unpaired(ds_x, ds_y).batch(16), epochs=10)
-        >>> fake_y = model.translate(x, direction="x2y")
+        >>> data = kerasgen.data.digits_translation("invert", image_size=16, batch_size=4)
+        >>> history = model.fit(data.take(2), verbose=0)
+        >>> model.translate(np.zeros((3, 16, 16, 1)), direction="y2x").shape
+        (3, 16, 16, 1)
     """
 
     optimizer_specs = {
@@ -229,7 +170,10 @@ class CycleGAN(GenerativeModel):
         "dx_optimizer": (("discriminator_x",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
         "dy_optimizer": (("discriminator_y",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
     }
-    latent_dim = None
+    loss_names = ("g_loss", "f_loss", "dx_loss", "dy_loss", "cycle_loss", "identity_loss")
+    directions = {"x2y": "generator_g", "y2x": "generator_f"}
+    optimizer_losses = {"g_optimizer": "g_loss", "f_optimizer": "f_loss",
+                        "dx_optimizer": "dx_loss", "dy_optimizer": "dy_loss"}
 
     def __init__(self, image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
                  num_downsamplings=2, d_layers=3, cycle_weight=10.0, identity_weight=0.5,
@@ -241,17 +185,22 @@ class CycleGAN(GenerativeModel):
             raise ValueError(f"`loss` must be 'least_squares' or 'non_saturating', got {loss!r}.")
         if int(pool_size) < 0:
             raise ValueError(f"`pool_size` must be >= 0, got {pool_size}.")
-        gen = lambda name: resnet_generator(image_size, channels, base_filters,  # noqa: E731
+
+        def gen(name):
+            return lambda: resnet_generator(image_size, channels, base_filters,
                                             num_residual_blocks, num_downsamplings, norm,
                                             name=name)
-        disc = lambda name: patchgan_discriminator(image_size, channels,  # noqa: E731
-                                                   base_filters, d_layers, name=name)
-        self.generator_g = gen("generator_g") if generator_g is None else generator_g
-        self.generator_f = gen("generator_f") if generator_f is None else generator_f
-        self.discriminator_x = (disc("discriminator_x") if discriminator_x is None
-                                else discriminator_x)
-        self.discriminator_y = (disc("discriminator_y") if discriminator_y is None
-                                else discriminator_y)
+
+        def disc(name):
+            return lambda: patchgan_discriminator(image_size, channels, base_filters, d_layers,
+                                                  name=name)
+
+        self.generator_g = self.network("generator_g", generator_g, gen("generator_g"))
+        self.generator_f = self.network("generator_f", generator_f, gen("generator_f"))
+        self.discriminator_x = self.network("discriminator_x", discriminator_x,
+                                            disc("discriminator_x"))
+        self.discriminator_y = self.network("discriminator_y", discriminator_y,
+                                            disc("discriminator_y"))
         self.sample_shape = tuple(self.generator_g.input_shape[1:])
         self.cycle_weight = float(cycle_weight)
         self.identity_weight = float(identity_weight)
@@ -259,89 +208,36 @@ class CycleGAN(GenerativeModel):
         self.gan_generator_loss, self.gan_discriminator_loss = losses_lib.get_gan_losses(loss)
         self.pool_x = ImagePool(self, pool_size, self.sample_shape, "pool_x", self.seed_generator)
         self.pool_y = ImagePool(self, pool_size, self.sample_shape, "pool_y", self.seed_generator)
-        self.trackers = {n: keras.metrics.Mean(name=n) for n in (
-            "g_loss", "f_loss", "dx_loss", "dy_loss", "cycle_loss", "identity_loss")}
-        self.set_config(image_size=image_size, channels=channels, base_filters=base_filters,
-                        num_residual_blocks=num_residual_blocks,
-                        num_downsamplings=num_downsamplings, d_layers=d_layers,
-                        cycle_weight=self.cycle_weight, identity_weight=self.identity_weight,
-                        loss=loss, pool_size=int(pool_size), norm=norm, seed=seed)
+        self.record_hyperparameters(
+            image_size=image_size, channels=channels, base_filters=base_filters,
+            num_residual_blocks=num_residual_blocks, num_downsamplings=num_downsamplings,
+            d_layers=d_layers, cycle_weight=self.cycle_weight,
+            identity_weight=self.identity_weight, loss=loss, pool_size=int(pool_size),
+            norm=norm, seed=seed)
         self._finish_init()
 
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
-    # -- translation
-    def translate(self, x, direction="x2y", batch_size=64):
-        """Translates images (n,) + sample_shape: "x2y" with G, "y2x" with F (NumPy)."""
-        nets = {"x2y": self.generator_g, "y2x": self.generator_f}
-        if direction not in nets:
-            raise ValueError(f"`direction` must be 'x2y' or 'y2x', got {direction!r}.")
-        x = tf.convert_to_tensor(x, tf.float32)
-        self.check_batch(x, self.sample_shape)
-        return tf.concat([nets[direction](x[i:i + batch_size], training=False)
-                          for i in range(0, int(x.shape[0]), batch_size)], axis=0).numpy()
-
-    def generate(self, num_samples, seed=None, batch_size=256):
-        raise NotImplementedError(
-            "CycleGAN translates images and has no latent to sample: use "
-            "translate(x, direction='x2y' | 'y2x').")
-
-    def call(self, x, training=False):
-        return self.generator_g(x, training=training)
-
-    # -- training
-    def _split(self, data):
-        if not (isinstance(data, (tuple, list)) and len(data) == 2):
-            raise ValueError("CycleGAN trains on (x, y) batches of the two domains; see "
-                             "kerasgen.data.unpaired.")
-        x, y = data
-        self.check_batch(x, self.sample_shape, "x")
-        self.check_batch(y, self.sample_shape, "y")
-        return tf.cast(x, tf.float32), tf.cast(y, tf.float32)
-
-    def train_step(self, data):
-        x, y = self._split(data)
+    def translation_losses(self, x, y, training=True):
         g, f = self.generator_g, self.generator_f
         d_x, d_y = self.discriminator_x, self.discriminator_y
-        with tf.GradientTape(persistent=True) as tape:
-            fake_y, fake_x = g(x, training=True), f(y, training=True)
-            cycle_x, cycle_y = f(fake_y, training=True), g(fake_x, training=True)
-            cycle = tf.reduce_mean(tf.abs(cycle_x - x)) + tf.reduce_mean(tf.abs(cycle_y - y))
-            identity = tf.constant(0.0)
-            if self.identity_weight > 0:
-                identity = (tf.reduce_mean(tf.abs(g(y, training=True) - y))
-                            + tf.reduce_mean(tf.abs(f(x, training=True) - x)))
-            shared = self.cycle_weight * (cycle + self.identity_weight * identity)
-            g_adv = self.gan_generator_loss(d_y(fake_y, training=True))
-            f_adv = self.gan_generator_loss(d_x(fake_x, training=True))
-            g_total = replica_scale(g_adv + shared)
-            f_total = replica_scale(f_adv + shared)
-            dx_loss = 0.5 * self.gan_discriminator_loss(
-                d_x(x, training=True), d_x(self.pool_x.query(tf.stop_gradient(fake_x)),
-                                           training=True))
-            dy_loss = 0.5 * self.gan_discriminator_loss(
-                d_y(y, training=True), d_y(self.pool_y.query(tf.stop_gradient(fake_y)),
-                                           training=True))
-            dx_scaled, dy_scaled = replica_scale(dx_loss), replica_scale(dy_loss)
-        for loss, net, opt in ((g_total, g, self.g_optimizer), (f_total, f, self.f_optimizer),
-                               (dx_scaled, d_x, self.dx_optimizer),
-                               (dy_scaled, d_y, self.dy_optimizer)):
-            if net.trainable_variables:  # a fixed network (e.g. in tests) has none
-                grads = tape.gradient(loss, net.trainable_variables)
-                opt.apply_gradients(zip(grads, net.trainable_variables))
-        del tape
-        for name, value in (("g_loss", g_adv + shared), ("f_loss", f_adv + shared),
-                            ("dx_loss", dx_loss), ("dy_loss", dy_loss),
-                            ("cycle_loss", cycle), ("identity_loss", identity)):
-            self.trackers[name].update_state(value)
-        return {m.name: m.result() for m in self.metrics}
-
-    # -- export and config
-    def serving_endpoints(self):
-        spec = tf.TensorSpec((None,) + self.sample_shape, tf.float32, name="x")
+        fake_y, fake_x = g(x, training=training), f(y, training=training)
+        cycle_x, cycle_y = f(fake_y, training=training), g(fake_x, training=training)
+        cycle = tf.reduce_mean(tf.abs(cycle_x - x)) + tf.reduce_mean(tf.abs(cycle_y - y))
+        identity = tf.constant(0.0)
+        if self.identity_weight > 0:
+            identity = (tf.reduce_mean(tf.abs(g(y, training=training) - y))
+                        + tf.reduce_mean(tf.abs(f(x, training=training) - x)))
+        shared = self.cycle_weight * (cycle + self.identity_weight * identity)
+        # the discriminators see a history of fakes while training (the pools change state,
+        # so held-out evaluation uses the new fakes alone)
+        history_x = self.pool_x.query(tf.stop_gradient(fake_x)) if training else fake_x
+        history_y = self.pool_y.query(tf.stop_gradient(fake_y)) if training else fake_y
         return {
-            "x2y": (lambda x: {"translated": self.generator_g(x, training=False)}, [spec]),
-            "y2x": (lambda x: {"translated": self.generator_f(x, training=False)}, [spec]),
+            "g_loss": self.gan_generator_loss(d_y(fake_y, training=training)) + shared,
+            "f_loss": self.gan_generator_loss(d_x(fake_x, training=training)) + shared,
+            "dx_loss": 0.5 * self.gan_discriminator_loss(d_x(x, training=training),
+                                                         d_x(history_x, training=training)),
+            "dy_loss": 0.5 * self.gan_discriminator_loss(d_y(y, training=training),
+                                                         d_y(history_y, training=training)),
+            "cycle_loss": cycle,
+            "identity_loss": identity,
         }

@@ -1,5 +1,5 @@
 """Generative Adversarial Networks (Goodfellow et al., 2014, arXiv:1406.2661) and DCGAN
-(Radford et al., 2016, arXiv:1511.06434).
+(Radford et al., 2016, arXiv:1511.06434), with the stabilizers of later papers as options.
 
 A generator G maps noise z ~ p(z) = N(0, I) to samples; a discriminator D outputs the logit of
 "x is real". They play the minimax game
@@ -13,25 +13,47 @@ log(1 - D(G(z))) saturates, so the paper suggests training G to maximize log D(G
 non-saturating "log D trick" (`loss="non_saturating"`, the default; `loss="minimax"` is the
 original objective, `"least_squares"` is LSGAN).
 
+Stabilizers (each an option, combinable):
+
+* zero-centred gradient penalties (Mescheder et al. 2018, arXiv:1801.04406): R1 =
+  (gamma / 2) E_x ||grad D(x)||^2 on real data (`r1_weight=gamma`), R2 the same on generated data
+  (`r2_weight`); R1 makes the GAN locally convergent where the unregularized game oscillates;
+* packing (PacGAN, Lin et al. 2018, arXiv:1712.04086): D judges `pack=m` samples at once,
+  concatenated (features of vectors, channels of images), all real or all generated, which
+  penalizes a generator that drops modes;
+* spectral normalization of D's layers (Miyato et al. 2018) with `keras.layers.
+  SpectralNormalization` (`spectral_norm=True`);
+* two time-scale learning rates (Heusel et al. 2017): different `d_optimizer` and `g_optimizer`
+  rates in `compile`;
+* an exponential moving average of the generator weights (`ema=0.999`; Yazici et al. 2019),
+  kept in `ema_generator` and used by `generate` and `export`.
+
 DCGAN's architecture guidelines: strided convolutions in D and fractionally-strided (transposed)
 convolutions in G, no pooling or fully connected hidden layers, batch norm in both networks
 except D's input layer and G's output layer, ReLU in G with tanh output, LeakyReLU(0.2) in D,
 weights initialized from N(0, 0.02), Adam(lr 2e-4, beta_1 0.5), batch size 128.
 
-An optional exponential moving average of the generator weights (`ema=0.999`) is kept in a
-second copy of the generator, `ema_generator`, used by `generate` and `export`.
+What one `fit` step is: one discriminator update, followed by a generator update every
+`d_steps`-th step (every step by default), so `steps` fit steps are `steps / d_steps` generator
+iterations. WGAN and WGAN-GP count critic iterations instead (see `kerasgen.models.wgan`).
 """
 
 import math
 
+import numpy as np
 import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
-from kerasgen.models.base import GenerativeModel, replica_scale
+from kerasgen.models.base import GenerativeModel
+from kerasgen.models.layers import gan_initializer
 
 
 # ------------------------------------------------------------------------------ builders
+def _normalized(layer, spectral_norm):
+    return keras.layers.SpectralNormalization(layer) if spectral_norm else layer
+
+
 def mlp_generator(latent_dim, output_shape, hidden_units=(128, 128), activation="relu",
                   output_activation=None, name="generator"):
     """MLP generator z -> x; `output_activation="tanh"` for images in [-1, 1].
@@ -46,21 +68,28 @@ def mlp_generator(latent_dim, output_shape, hidden_units=(128, 128), activation=
     h = z
     for i, units in enumerate(hidden_units):
         h = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(h)
-    h = keras.layers.Dense(math.prod(output_shape), activation=output_activation, name="out")(h)
+    h = keras.layers.Dense(math.prod(output_shape), activation=output_activation,
+                           dtype="float32" if output_activation is None else None, name="out")(h)
     x = keras.layers.Reshape(output_shape, name="sample")(h)
     return keras.Model(z, x, name=name)
 
 
 def mlp_discriminator(input_shape, hidden_units=(128, 128), activation="relu", dropout=0.0,
-                      name="discriminator"):
-    """MLP discriminator (or critic) x -> one real output per example, shape (batch, 1)."""
+                      spectral_norm=False, name="discriminator"):
+    """MLP discriminator (or critic) x -> one real output per example, shape (batch, 1).
+
+    Example:
+        >>> mlp_discriminator((2,), spectral_norm=True).output_shape
+        (None, 1)
+    """
     x = keras.Input(tuple(input_shape), name="x")
     h = keras.layers.Flatten()(x) if len(input_shape) > 1 else x
     for i, units in enumerate(hidden_units):
-        h = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(h)
+        h = _normalized(keras.layers.Dense(units, activation=activation, name=f"dense_{i}"),
+                        spectral_norm)(h)
         if dropout:
             h = keras.layers.Dropout(dropout)(h)
-    logit = keras.layers.Dense(1, name="logit")(h)
+    logit = _normalized(keras.layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(h)
     return keras.Model(x, logit, name=name)
 
 
@@ -71,18 +100,18 @@ def _check_image_size(image_size):
     return int(math.log2(image_size)) - 2  # number of 2x up/down-samplings from 4x4
 
 
-def _dcgan_init():
-    return keras.initializers.RandomNormal(0.0, 0.02)
-
-
 def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
-                    batch_norm=True, name="generator"):
+                    batch_norm=True, kernel_size=4, name="generator"):
     """DCGAN generator: project z to 4x4, then stride-2 transposed convolutions to image_size.
 
     Filters halve at each upsampling and end at `base_filters` (64 px: 512-256-128-64 -> C).
+
+    Example:
+        >>> dcgan_generator(32, image_size=16, channels=1, base_filters=8).output_shape
+        (None, 16, 16, 1)
     """
     steps = _check_image_size(image_size)
-    init = _dcgan_init()
+    init = gan_initializer()
     z = keras.Input((latent_dim,), name="z")
     filters = base_filters * 2 ** (steps - 1)
     h = keras.layers.Dense(4 * 4 * filters, use_bias=not batch_norm, kernel_initializer=init,
@@ -93,41 +122,73 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
     h = keras.layers.ReLU()(h)
     for i in range(steps - 1):
         filters //= 2
-        h = keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same",
+        h = keras.layers.Conv2DTranspose(filters, kernel_size, strides=2, padding="same",
                                          use_bias=not batch_norm, kernel_initializer=init,
                                          name=f"deconv_{i}")(h)
         if batch_norm:
             h = keras.layers.BatchNormalization(name=f"bn_{i}")(h)
         h = keras.layers.ReLU()(h)
-    x = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
+    x = keras.layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
                                      kernel_initializer=init, name="to_image")(h)
     x = keras.layers.Activation("tanh", dtype="float32", name="tanh")(x)
     return keras.Model(z, x, name=name)
 
 
 def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=True,
-                        name="discriminator"):
+                        spectral_norm=False, kernel_size=4, name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions from image_size down to 4x4, then one logit.
 
     No batch norm on the input layer; `batch_norm=False` gives the critic WGAN-GP needs (whose
-    penalty is per example, which batch norm would break).
+    penalty is per example, which batch norm would break). `channels` is the input's channels
+    (times `pack` for a packed discriminator).
     """
     steps = _check_image_size(image_size)
-    init = _dcgan_init()
+    init = gan_initializer()
     x = keras.Input((image_size, image_size, channels), name="x")
     h = x
     filters = base_filters
     for i in range(steps):
-        h = keras.layers.Conv2D(filters, 4, strides=2, padding="same",
-                                use_bias=not (batch_norm and i > 0), kernel_initializer=init,
-                                name=f"conv_{i}")(h)
+        h = _normalized(keras.layers.Conv2D(filters, kernel_size, strides=2, padding="same",
+                                            use_bias=not (batch_norm and i > 0),
+                                            kernel_initializer=init, name=f"conv_{i}"),
+                        spectral_norm)(h)
         if batch_norm and i > 0:
             h = keras.layers.BatchNormalization(name=f"bn_{i}")(h)
         h = keras.layers.LeakyReLU(0.2)(h)
         filters *= 2
     h = keras.layers.Flatten()(h)
-    logit = keras.layers.Dense(1, kernel_initializer=init, dtype="float32", name="logit")(h)
+    logit = _normalized(keras.layers.Dense(1, kernel_initializer=init, dtype="float32",
+                                           name="logit"), spectral_norm)(h)
     return keras.Model(x, logit, name=name)
+
+
+def packed_shape(sample_shape, pack):
+    """The discriminator's input shape for `pack` samples of `sample_shape` (PacGAN).
+
+    Vectors are concatenated feature-wise, images channel-wise.
+
+    Example:
+        >>> packed_shape((2,), 4), packed_shape((16, 16, 1), 2)
+        ((8,), (16, 16, 2))
+    """
+    sample_shape = tuple(sample_shape)
+    return sample_shape[:-1] + (sample_shape[-1] * int(pack),)
+
+
+def pack_samples(x, pack):
+    """Groups a batch (B,) + shape into (B // pack,) + packed_shape(shape, pack).
+
+    Consecutive samples form a group; a remainder of fewer than `pack` samples is dropped.
+    """
+    if pack == 1:
+        return x
+    shape = tuple(x.shape[1:])
+    groups = tf.shape(x)[0] // pack
+    x = x[:groups * pack]
+    x = tf.reshape(x, tf.concat([[groups, pack], tf.shape(x)[1:]], axis=0))
+    perm = [0] + list(range(2, len(shape) + 1)) + [1, len(shape) + 1]
+    x = tf.transpose(x, perm)  # (groups, ..., pack, last)
+    return tf.reshape(x, tf.concat([[groups], tf.shape(x)[1:-2], [pack * shape[-1]]], axis=0))
 
 
 # ------------------------------------------------------------------------------ GAN
@@ -138,13 +199,20 @@ class GAN(GenerativeModel):
     Args:
         generator: a built Keras model z (batch, latent_dim) -> x. If None, an MLP is built from
             `latent_dim`, `sample_shape` and `hidden_units`.
-        discriminator: a built Keras model x -> logits (batch, 1) or a patch map. If None, an MLP.
+        discriminator: a built Keras model x -> logits (batch, 1) or a patch map. If None, an MLP
+            (its input is `packed_shape(sample_shape, pack)`).
         latent_dim: size of z (read from `generator` when given).
         sample_shape: shape of one sample (read from `generator` when given).
         hidden_units: hidden layer sizes of the default MLPs.
+        activation: hidden activation of the default MLPs.
         output_activation: activation of the default MLP generator's output (None or "tanh").
         d_steps: discriminator updates per generator update (k in Algorithm 1).
         loss: "non_saturating" (default), "minimax" or "least_squares".
+        r1_weight: gamma of the R1 penalty (gamma / 2) E ||grad D(x_real)||^2 (0 = off).
+        r2_weight: the same on generated samples (0 = off).
+        pack: PacGAN degree m: D sees m samples at once (1 = off). The batch size should be a
+            multiple of m (a remainder is dropped).
+        spectral_norm: spectral normalization of every layer of the default discriminator.
         ema: None, or the decay (e.g. 0.999) of an exponential moving average of the generator
             weights, used by `generate` and `export` (with a warm-up: the decay at generator
             update t is min(ema, (1 + t) / (10 + t))).
@@ -154,9 +222,12 @@ class GAN(GenerativeModel):
     momentum=0.5), g_optimizer=...)`; the default is Adam(2e-4, beta_1=0.5).
 
     Example:
-        >>> model = GAN(latent_dim=2, sample_shape=(2,), hidden_units=(64, 64))
+        >>> model = GAN(latent_dim=2, sample_shape=(2,), hidden_units=(32, 32), r1_weight=0.1)
         >>> model.compile()
-        >>> model.fit(kerasgen.data.toy("ring8", batch_size=128), steps_per_epoch=100)
+        >>> history = model.fit(kerasgen.data.toy("ring8", batch_size=64), steps_per_epoch=5,
+        ...                     verbose=0)
+        >>> sorted(history.history)
+        ['d_loss', 'g_loss', 'r1_penalty']
         >>> model.generate(16, seed=0).shape
         (16, 2)
     """
@@ -165,36 +236,53 @@ class GAN(GenerativeModel):
         "d_optimizer": (("discriminator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
         "g_optimizer": (("generator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
     }
-    loss_metrics = ("d_loss", "g_loss")
+    loss_names = ("d_loss", "g_loss")
+    critic_name = "discriminator"
 
     def __init__(self, generator=None, discriminator=None, latent_dim=None, sample_shape=None,
-                 hidden_units=(128, 128), output_activation=None, d_steps=1,
-                 loss="non_saturating", ema=None, seed=None, **kwargs):
+                 hidden_units=(128, 128), activation="relu", output_activation=None, d_steps=1,
+                 loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
+                 spectral_norm=False, ema=None, seed=None, **kwargs):
+        r1_weight = _non_negative(r1_weight, "r1_weight")
+        r2_weight = _non_negative(r2_weight, "r2_weight")
+        # the trackers (created by the base) include the penalties that are switched on
+        object.__setattr__(self, "loss_names", tuple(self.loss_names) + tuple(
+            name for name, weight in (("r1_penalty", r1_weight), ("r2_penalty", r2_weight))
+            if weight))
         super().__init__(seed=seed, **kwargs)
-        if generator is None:
+        self.r1_weight, self.r2_weight = r1_weight, r2_weight
+        if isinstance(pack, bool) or int(pack) != pack or int(pack) < 1:
+            raise ValueError(f"`pack` must be an integer >= 1, got {pack!r}.")
+        self.pack = int(pack)
+        self.spectral_norm = bool(spectral_norm)
+
+        def default_generator():
             if latent_dim is None or sample_shape is None:
                 raise ValueError(
-                    "Pass either a `generator` network or both `latent_dim` and `sample_shape`."
-                )
-            generator = mlp_generator(latent_dim, sample_shape, hidden_units,
-                                      output_activation=output_activation)
-        self.generator = generator
-        self.latent_dim = int(generator.input_shape[-1])
-        self.sample_shape = tuple(generator.output_shape[1:])
-        if discriminator is None:
-            discriminator = mlp_discriminator(self.sample_shape, hidden_units)
-        self.discriminator = discriminator
-        if int(d_steps) < 1:
+                    "Pass either a `generator` network or both `latent_dim` and `sample_shape`.")
+            return mlp_generator(latent_dim, sample_shape, hidden_units, activation,
+                                 output_activation=output_activation)
+
+        self.generator = self.network("generator", generator, default_generator)
+        self.latent_dim = int(self.generator.input_shape[-1])
+        self.sample_shape = tuple(self.generator.output_shape[1:])
+        self.discriminator = self.network("discriminator", discriminator, lambda: (
+            mlp_discriminator(packed_shape(self.sample_shape, self.pack), hidden_units,
+                              activation, spectral_norm=self.spectral_norm,
+                              name=self.critic_name)))
+        if isinstance(d_steps, bool) or int(d_steps) < 1:
             raise ValueError(f"`d_steps` must be >= 1, got {d_steps}.")
         self.d_steps = int(d_steps)
         self.loss_name = loss
         self.generator_loss, self.discriminator_loss = self.get_losses(loss)
         self._setup_ema(ema)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.loss_metrics}
         self._d_updates_since_g = 0
-        self.set_config(latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
-                         hidden_units=list(hidden_units), output_activation=output_activation,
-                         d_steps=self.d_steps, loss=loss, ema=ema, seed=seed)
+        self.record_hyperparameters(
+            latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
+            hidden_units=list(hidden_units), activation=activation,
+            output_activation=output_activation, d_steps=self.d_steps, loss=loss,
+            r1_weight=self.r1_weight, r2_weight=self.r2_weight, pack=self.pack,
+            spectral_norm=self.spectral_norm, ema=ema, seed=seed)
         self._finish_init()
 
     def get_losses(self, name):
@@ -234,54 +322,41 @@ class GAN(GenerativeModel):
     def sampling_generator(self):
         return self.ema_generator if self.ema_generator is not None else self.generator
 
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
     # -- sampling
     def sample_latent(self, num_samples, seed=None):
         return keras.random.normal((num_samples, self.latent_dim),
                                    seed=self.seed_generator if seed is None else seed)
 
-    def decode_latent(self, z):
+    def generate_from_latents(self, z):
         return self.sampling_generator(z, training=False)
 
-    def generate_from(self, z):
-        """The sample of one latent vector z (latent_dim,), as a NumPy array."""
-        import numpy as np
+    def _check_latent(self, z, name):
+        z = np.asarray(z, np.float32).reshape(-1)
+        if z.shape != (self.latent_dim,):
+            raise ValueError(f"`{name}` must have shape ({self.latent_dim},), got {z.shape}.")
+        return z
 
-        z = np.asarray(z, np.float32).reshape(1, self.latent_dim)
-        return keras.ops.convert_to_numpy(self.decode_latent(z))[0]
-
-    def interpolate(self, z0, z1, steps=8, spherical=False):
-        """Samples along the path from z0 to z1 (linear, or spherical for Gaussian latents).
+    def interpolate_latents(self, z0, z1, steps=8, spherical=False):
+        """Samples along the path from latent z0 to latent z1 (linear, or spherical).
 
         Args:
             z0, z1: latent vectors of shape (latent_dim,).
             steps: number of points, ends included.
+            spherical: interpolate on the great circle (suits Gaussian latents).
         Returns:
             NumPy array (steps,) + sample_shape.
         """
-        import numpy as np
-
         if int(steps) < 2:
             raise ValueError(f"`steps` must be >= 2, got {steps}.")
-        z0 = np.asarray(z0, np.float32).reshape(-1)
-        z1 = np.asarray(z1, np.float32).reshape(-1)
-        for name, z in (("z0", z0), ("z1", z1)):
-            if z.shape != (self.latent_dim,):
-                raise ValueError(f"`{name}` must have shape ({self.latent_dim},), got {z.shape}.")
+        z0, z1 = self._check_latent(z0, "z0"), self._check_latent(z1, "z1")
         t = np.linspace(0.0, 1.0, int(steps), dtype=np.float32)[:, None]
+        path = (1 - t) * z0 + t * z1
         if spherical:
             cos = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1) + 1e-12)
             omega = np.arccos(np.clip(cos, -1.0, 1.0))
-            if omega < 1e-6:
-                path = (1 - t) * z0 + t * z1
-            else:
+            if omega >= 1e-6:
                 path = (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
-        else:
-            path = (1 - t) * z0 + t * z1
-        return keras.ops.convert_to_numpy(self.decode_latent(path.astype(np.float32)))
+        return keras.ops.convert_to_numpy(self.generate_from_latents(path.astype(np.float32)))
 
     def latent_arithmetic(self, positive, negative, base=None):
         """The lecture's "arithmetic in latent space": mean(positive) - mean(negative) + base.
@@ -290,14 +365,12 @@ class GAN(GenerativeModel):
         neutral woman + neutral man = smiling man). Each argument is an array (n, latent_dim)
         of latent vectors; returns `(z, sample)` for the resulting latent vector.
         """
-        import numpy as np
-
         vectors = [np.asarray(v, np.float32).reshape(-1, self.latent_dim)
                    for v in (positive, negative) + ((base,) if base is not None else ())]
         z = vectors[0].mean(0) - vectors[1].mean(0)
         if base is not None:
             z = z + vectors[2].mean(0)
-        sample = keras.ops.convert_to_numpy(self.decode_latent(z[None]))[0]
+        sample = keras.ops.convert_to_numpy(self.generate_from_latents(z[None]))[0]
         return z, sample
 
     # -- training
@@ -317,50 +390,85 @@ class GAN(GenerativeModel):
             return noise[key]
         return noise
 
-    def apply_loss(self, optimizer, loss, tape, variables):
-        grads = tape.gradient(loss, variables)
-        optimizer.apply_gradients(zip(grads, variables))
+    def judge(self, samples, training=True):
+        """The discriminator's outputs on a batch of samples (packed in groups of `pack`)."""
+        return self.discriminator(pack_samples(samples, self.pack), training=training)
 
-    def discriminator_step(self, x, z):
-        with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            real_logits = self.discriminator(x, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            d_loss = self.discriminator_loss(real_logits, fake_logits)
-            scaled = replica_scale(d_loss)
-        self.apply_loss(self.d_optimizer, scaled, tape, self.discriminator.trainable_variables)
-        return d_loss
+    def penalties(self, x, fake, noise, training=True):
+        """The regularization terms of the discriminator loss, as a dict of named penalties."""
+        out = {}
+        if self.r1_weight:
+            out["r1_penalty"] = losses_lib.zero_centered_gradient_penalty(
+                lambda v: self.judge(v, training), x)
+        if self.r2_weight:
+            out["r2_penalty"] = losses_lib.zero_centered_gradient_penalty(
+                lambda v: self.judge(v, training), fake)
+        return out
 
-    def generator_step(self, z):
-        with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            g_loss = self.generator_loss(fake_logits)
-            scaled = replica_scale(g_loss)
-        self.apply_loss(self.g_optimizer, scaled, tape, self.generator.trainable_variables)
-        self.update_ema()
-        return g_loss
+    def penalty_total(self, penalties):
+        weights = {"r1_penalty": 0.5 * self.r1_weight, "r2_penalty": 0.5 * self.r2_weight}
+        return sum(weights[name] * value for name, value in penalties.items())
 
-    def train_step(self, data):
+    def discriminator_losses(self, x, z, noise=None, training=True):
+        """`{"d_loss": ..., penalties...}`; d_loss includes the weighted penalties."""
+        fake = self.generator(z, training=training)
+        real_out, fake_out = self.judge(x, training), self.judge(fake, training)
+        d_loss = self.discriminator_loss(real_out, fake_out)
+        penalties = self.penalties(x, fake, noise, training)
+        if penalties:
+            d_loss = d_loss + self.penalty_total(penalties)
+        return dict(penalties, d_loss=d_loss, **self.statistics(real_out, fake_out))
+
+    def statistics(self, real_outputs, fake_outputs):
+        """Extra figures reported from the discriminator's outputs (WGAN: the W estimate)."""
+        return {}
+
+    def generator_losses(self, z, training=True):
+        fake = self.generator(z, training=training)
+        return {"g_loss": self.generator_loss(self.judge(fake, training))}
+
+    def after_discriminator_update(self):
+        """Hook after each discriminator update (WGAN clips the critic's weights here)."""
+
+    def _split(self, data):
         x, noise = self.unpack(data)
         self.check_batch(x, self.sample_shape)
-        batch_size = tf.shape(x)[0]
-        self.trackers["d_loss"].update_state(
-            self.discriminator_step(x, self.latent_from_noise(noise, batch_size)))
+        return tf.cast(x, tf.float32), noise, tf.shape(x)[0]
+
+    def train_step(self, data):
+        x, noise, batch_size = self._split(data)
+        with tf.GradientTape() as tape:
+            logs = self.discriminator_losses(x, self.latent_from_noise(noise, batch_size), noise)
+        self.minimize(tape, logs["d_loss"], "d_optimizer")
+        self.after_discriminator_update()
         if self._phase in (None, "d+g"):
-            self.trackers["g_loss"].update_state(
-                self.generator_step(self.latent_from_noise(noise, batch_size)))
-        return {m.name: m.result() for m in self.metrics}
+            with tf.GradientTape() as tape:
+                g_logs = self.generator_losses(self.latent_from_noise(noise, batch_size))
+            self.minimize(tape, g_logs["g_loss"], "g_optimizer")
+            self.update_ema()
+            logs.update(g_logs)
+        return self.report(logs)
+
+    def compute_losses(self, data, training=False):
+        x, noise, batch_size = self._split(data)
+        z = self.latent_from_noise(noise, batch_size)
+        return dict(self.discriminator_losses(x, z, noise, training=training),
+                    **self.generator_losses(z, training=training))
 
     # -- export
     def serving_endpoints(self):
         def serve(z):
-            return {"samples": self.decode_latent(z)}
+            return {"samples": self.generate_from_latents(z)}
 
         spec = tf.TensorSpec((None, self.latent_dim), tf.float32, name="z")
         return {"generate": (serve, [spec])}
 
-    # -- config
+
+def _non_negative(value, name):
+    value = float(value)
+    if not value >= 0:
+        raise ValueError(f"`{name}` must be >= 0, got {value}.")
+    return value
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
@@ -373,27 +481,42 @@ class DCGAN(GAN):
         latent_dim: size of z (100 in the paper).
         base_filters: filters of D's first / G's last hidden layer (64 in the paper).
         batch_norm: batch norm in both networks (never on D's input nor G's output).
+        kernel_size: convolution kernel size (4 here; the paper's code used 5).
         generator, discriminator: networks to use instead of the builders.
-        d_steps, loss, ema, seed: as in `GAN`.
+        d_steps, loss, r1_weight, r2_weight, pack, spectral_norm, ema, seed: as in `GAN`.
 
     Example:
-        >>> model = DCGAN(image_size=16, channels=1, latent_dim=32, base_filters=32)
+        >>> model = DCGAN(image_size=16, channels=1, latent_dim=32, base_filters=8)
         >>> model.compile()  # Adam(2e-4, beta_1=0.5) for both networks
-        >>> model.fit(kerasgen.data.digits(image_size=16, batch_size=128, repeat=True),
-        ...           steps_per_epoch=500)
-        >>> images = model.generate(64, seed=0)   # (64, 16, 16, 1) in [-1, 1]
+        >>> _ = model.fit(kerasgen.data.digits(image_size=16, batch_size=32, repeat=True),
+        ...               steps_per_epoch=2, verbose=0)
+        >>> model.generate(4, seed=0).shape
+        (4, 16, 16, 1)
     """
 
     def __init__(self, image_size=64, channels=3, latent_dim=100, base_filters=64,
-                 batch_norm=True, generator=None, discriminator=None, d_steps=1,
-                 loss="non_saturating", ema=None, seed=None, **kwargs):
+                 batch_norm=True, kernel_size=4, generator=None, discriminator=None, d_steps=1,
+                 loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
+                 spectral_norm=False, ema=None, seed=None, **kwargs):
+        custom = [n for n, net in (("generator", generator), ("discriminator", discriminator))
+                  if net is not None]
         if generator is None:
             generator = dcgan_generator(latent_dim, image_size, channels, base_filters,
-                                        batch_norm)
+                                        batch_norm, kernel_size)
         if discriminator is None:
-            discriminator = dcgan_discriminator(image_size, channels, base_filters, batch_norm)
+            discriminator = dcgan_discriminator(image_size, channels * int(pack), base_filters,
+                                                batch_norm, spectral_norm, kernel_size,
+                                                name=self.critic_name)
         super().__init__(generator=generator, discriminator=discriminator, d_steps=d_steps,
-                         loss=loss, ema=ema, seed=seed, **kwargs)
-        self.set_config(image_size=image_size, channels=channels, latent_dim=self.latent_dim,
-                         base_filters=base_filters, batch_norm=batch_norm, d_steps=self.d_steps,
-                         loss=loss, ema=ema, seed=seed)
+                         loss=loss, r1_weight=r1_weight, r2_weight=r2_weight, pack=pack,
+                         spectral_norm=spectral_norm, ema=ema, seed=seed, **kwargs)
+        # GAN.__init__ saw built networks; only those the user passed are custom
+        object.__setattr__(self, "_custom_networks", tuple(custom))
+        self.image_size, self.channels = image_size, channels
+        self.base_filters, self.batch_norm, self.kernel_size = base_filters, batch_norm, kernel_size
+        self.record_hyperparameters(
+            image_size=image_size, channels=channels, latent_dim=self.latent_dim,
+            base_filters=base_filters, batch_norm=batch_norm, kernel_size=kernel_size,
+            d_steps=self.d_steps, loss=loss, r1_weight=self.r1_weight,
+            r2_weight=self.r2_weight, pack=self.pack, spectral_norm=self.spectral_norm,
+            ema=ema, seed=seed)

@@ -16,8 +16,9 @@ import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
-from kerasgen.models.base import GenerativeModel, replica_scale
-from kerasgen.models.cyclegan import _init, patchgan_discriminator
+from kerasgen.models.cyclegan import patchgan_discriminator
+from kerasgen.models.layers import gan_initializer
+from kerasgen.models.translation import TranslationModel
 
 
 def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=64,
@@ -33,7 +34,7 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
     for i in range(depth):
         filters = min(base_filters * 2 ** i, base_filters * 8)
         h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=False,
-                                kernel_initializer=_init())(h)
+                                kernel_initializer=gan_initializer())(h)
         if batch_norm and 0 < i < depth - 1:
             h = keras.layers.BatchNormalization()(h)
         h = keras.layers.LeakyReLU(0.2)(h)
@@ -41,7 +42,7 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
     for i in reversed(range(depth - 1)):
         filters = min(base_filters * 2 ** i, base_filters * 8)
         h = keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
-                                         kernel_initializer=_init())(h)
+                                         kernel_initializer=gan_initializer())(h)
         if batch_norm:
             h = keras.layers.BatchNormalization()(h)
         if dropout and i >= depth - 4:
@@ -49,7 +50,7 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
         h = keras.layers.ReLU()(h)
         h = keras.layers.Concatenate()([h, skips[i]])
     h = keras.layers.Conv2DTranspose(out_channels, 4, strides=2, padding="same",
-                                     kernel_initializer=_init())(h)
+                                     kernel_initializer=gan_initializer())(h)
     out = keras.layers.Activation("tanh", dtype="float32")(h)
     return keras.Model(x_in, out, name=name)
 
@@ -65,7 +66,7 @@ def conditional_patchgan(image_size=256, in_channels=3, out_channels=3, base_fil
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
-class Pix2Pix(GenerativeModel):
+class Pix2Pix(TranslationModel):
     """pix2pix: paired translation x -> y with a U-Net and a conditional PatchGAN.
 
     Args:
@@ -83,89 +84,47 @@ class Pix2Pix(GenerativeModel):
     Batches are `(x, y)` aligned pairs.
 
     Example:
-        >>> model = Pix2Pix(image_size=16, in_channels=1, out_channels=1, base_filters=16)
+        >>> model = Pix2Pix(image_size=16, in_channels=1, out_channels=1, base_filters=8)
         >>> model.compile()
-        >>> model.fit(tf.data.Dataset.from_tensor_slices((inputs, targets)).batch(16))
-        >>> outputs = model.translate(inputs)
+        >>> pairs = kerasgen.data.digits_translation("invert", image_size=16, batch_size=4,
+        ...                                          paired=True)
+        >>> history = model.fit(pairs.take(2), verbose=0)
+        >>> model.translate(np.zeros((3, 16, 16, 1))).shape
+        (3, 16, 16, 1)
     """
 
     optimizer_specs = {
         "g_optimizer": (("generator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
         "d_optimizer": (("discriminator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
     }
-    latent_dim = None
+    loss_names = ("g_loss", "d_loss", "l1_loss", "g_gan_loss")
+    optimizer_losses = {"g_optimizer": "g_loss", "d_optimizer": "d_loss"}
 
     def __init__(self, image_size=256, in_channels=3, out_channels=3, base_filters=64,
                  num_downsamplings=None, d_layers=3, l1_weight=100.0, dropout=0.5,
                  batch_norm=True, generator=None, discriminator=None, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.generator = (unet_generator(image_size, in_channels, out_channels, base_filters,
-                                         num_downsamplings, dropout, batch_norm)
-                          if generator is None else generator)
-        self.discriminator = (conditional_patchgan(image_size, in_channels, out_channels,
-                                                   base_filters, d_layers)
-                              if discriminator is None else discriminator)
-        self.input_shape_ = tuple(self.generator.input_shape[1:])
+        self.generator = self.network("generator", generator, lambda: unet_generator(
+            image_size, in_channels, out_channels, base_filters, num_downsamplings, dropout,
+            batch_norm))
+        self.discriminator = self.network("discriminator", discriminator,
+                                          lambda: conditional_patchgan(
+                                              image_size, in_channels, out_channels,
+                                              base_filters, d_layers))
         self.sample_shape = tuple(self.generator.output_shape[1:])
         self.l1_weight = float(l1_weight)
-        self.trackers = {n: keras.metrics.Mean(name=n)
-                         for n in ("g_loss", "d_loss", "l1_loss", "g_gan_loss")}
-        self.set_config(image_size=image_size, in_channels=in_channels,
-                        out_channels=out_channels, base_filters=base_filters,
-                        num_downsamplings=num_downsamplings, d_layers=d_layers,
-                        l1_weight=self.l1_weight, dropout=dropout, batch_norm=batch_norm,
-                        seed=seed)
+        self.record_hyperparameters(
+            image_size=image_size, in_channels=in_channels, out_channels=out_channels,
+            base_filters=base_filters, num_downsamplings=num_downsamplings, d_layers=d_layers,
+            l1_weight=self.l1_weight, dropout=dropout, batch_norm=batch_norm, seed=seed)
         self._finish_init()
 
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
-
-    def translate(self, x, direction="x2y", batch_size=64):
-        """Translates input images (n,) + input shape to outputs (NumPy)."""
-        if direction != "x2y":
-            raise ValueError(f"pix2pix translates one way: `direction` must be 'x2y', got "
-                             f"{direction!r}.")
-        x = tf.convert_to_tensor(x, tf.float32)
-        self.check_batch(x, self.input_shape_)
-        return tf.concat([self.generator(x[i:i + batch_size], training=False)
-                          for i in range(0, int(x.shape[0]), batch_size)], axis=0).numpy()
-
-    def generate(self, num_samples, seed=None, batch_size=256):
-        raise NotImplementedError("pix2pix translates paired inputs and has no latent to "
-                                  "sample: use translate(x).")
-
-    def call(self, x, training=False):
-        return self.generator(x, training=training)
-
-    def train_step(self, data):
-        if not (isinstance(data, (tuple, list)) and len(data) == 2):
-            raise ValueError("Pix2Pix trains on aligned (x, y) pairs.")
-        x, y = data
-        self.check_batch(x, self.input_shape_, "x")
-        self.check_batch(y, self.sample_shape, "y")
-        x, y = tf.cast(x, tf.float32), tf.cast(y, tf.float32)
-        with tf.GradientTape(persistent=True) as tape:
-            fake = self.generator(x, training=True)
-            real_logits = self.discriminator([x, y], training=True)
-            fake_logits = self.discriminator([x, fake], training=True)
-            gan = losses_lib.non_saturating_generator_loss(fake_logits)
-            l1 = tf.reduce_mean(tf.abs(y - fake))
-            g_loss = gan + self.l1_weight * l1
-            d_loss = 0.5 * losses_lib.discriminator_loss(real_logits, fake_logits)
-            g_scaled, d_scaled = replica_scale(g_loss), replica_scale(d_loss)
-        for loss, net, opt in ((g_scaled, self.generator, self.g_optimizer),
-                               (d_scaled, self.discriminator, self.d_optimizer)):
-            if net.trainable_variables:  # a fixed network (e.g. in tests) has none
-                grads = tape.gradient(loss, net.trainable_variables)
-                opt.apply_gradients(zip(grads, net.trainable_variables))
-        del tape
-        for name, value in (("g_loss", g_loss), ("d_loss", d_loss), ("l1_loss", l1),
-                            ("g_gan_loss", gan)):
-            self.trackers[name].update_state(value)
-        return {m.name: m.result() for m in self.metrics}
-
-    def serving_endpoints(self):
-        spec = tf.TensorSpec((None,) + self.input_shape_, tf.float32, name="x")
-        return {"translate": (lambda x: {"translated": self.generator(x, training=False)},
-                              [spec])}
+    def translation_losses(self, x, y, training=True):
+        fake = self.generator(x, training=training)
+        real_logits = self.discriminator([x, y], training=training)
+        fake_logits = self.discriminator([x, fake], training=training)
+        gan = losses_lib.non_saturating_generator_loss(fake_logits)
+        l1 = tf.reduce_mean(tf.abs(y - fake))
+        return {"g_loss": gan + self.l1_weight * l1,
+                "d_loss": 0.5 * losses_lib.discriminator_loss(real_logits, fake_logits),
+                "l1_loss": l1, "g_gan_loss": gan}

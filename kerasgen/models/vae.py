@@ -33,7 +33,8 @@ import tensorflow as tf
 import keras
 import tensorflow_probability as tfp
 
-from kerasgen.models.base import GenerativeModel, replica_scale
+from kerasgen.models.base import GenerativeModel
+from kerasgen.utils import check_positive_int
 
 tfd = tfp.distributions
 LIKELIHOODS = ("categorical", "bernoulli", "normal")
@@ -148,6 +149,7 @@ class VAE(GenerativeModel):
     optimizer_specs = {
         "optimizer": (("encoder", "decoder"), lambda: keras.optimizers.Adam(1e-3)),
     }
+    loss_names = ("loss", "reconstruction_loss", "kl_loss")
 
     def __init__(self, input_shape=(8, 8, 1), latent_dim=16, likelihood="categorical",
                  num_levels=17, normal_scale="learned", architecture="mlp",
@@ -171,19 +173,17 @@ class VAE(GenerativeModel):
         self.num_levels = int(num_levels)
         self.normal_scale = normal_scale
         params = _params_per_pixel(likelihood, self.num_levels, normal_scale)
-        if encoder is None:
-            encoder = (mlp_encoder(self.input_shape_, self.latent_dim, hidden_units,
-                                   dropout=dropout)
-                       if architecture == "mlp" else
-                       conv_encoder(self.input_shape_, self.latent_dim,
-                                    hidden_units=hidden_units[0]))
-        if decoder is None:
-            decoder = (mlp_decoder(self.latent_dim, self.input_shape_, params, hidden_units,
-                                   dropout=dropout)
-                       if architecture == "mlp" else
-                       conv_decoder(self.latent_dim, self.input_shape_, params,
-                                    hidden_units=hidden_units[0]))
-        self.encoder, self.decoder = encoder, decoder
+        self.encoder = self.network("encoder", encoder, lambda: (
+            mlp_encoder(self.input_shape_, self.latent_dim, hidden_units, dropout=dropout)
+            if architecture == "mlp" else
+            conv_encoder(self.input_shape_, self.latent_dim, hidden_units=hidden_units[0])))
+        self.decoder = self.network("decoder", decoder, lambda: (
+            mlp_decoder(self.latent_dim, self.input_shape_, params, hidden_units,
+                        dropout=dropout)
+            if architecture == "mlp" else
+            conv_decoder(self.latent_dim, self.input_shape_, params,
+                         hidden_units=hidden_units[0])))
+        decoder = self.decoder
         if tuple(decoder.output_shape[1:]) != self.input_shape_ + (params,):
             raise ValueError(f"The decoder must output {self.input_shape_ + (params,)} per "
                              f"example for a {likelihood} likelihood, got "
@@ -191,19 +191,13 @@ class VAE(GenerativeModel):
         self.beta = float(beta)
         self.kl_warmup_steps = int(kl_warmup_steps)
         self.analytic_kl = bool(analytic_kl)
-        self.trackers = {n: keras.metrics.Mean(name=n)
-                         for n in ("loss", "reconstruction_loss", "kl_loss")}
-        self.set_config(input_shape=list(self.input_shape_), latent_dim=self.latent_dim,
+        self.record_hyperparameters(input_shape=list(self.input_shape_), latent_dim=self.latent_dim,
                         likelihood=likelihood, num_levels=self.num_levels,
                         normal_scale=normal_scale, architecture=architecture,
                         hidden_units=list(hidden_units), dropout=dropout, beta=self.beta,
                         kl_warmup_steps=self.kl_warmup_steps, analytic_kl=self.analytic_kl,
                         seed=seed)
         self._finish_init()
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
 
     @property
     def value_range(self):
@@ -289,22 +283,17 @@ class VAE(GenerativeModel):
         with tf.GradientTape() as tape:
             reconstruction, kl = self._elbo_losses(data, training=True)
             objective = reconstruction + self.kl_weight() * kl
-            scaled = replica_scale(objective)
-        variables = self.encoder.trainable_variables + self.decoder.trainable_variables
-        grads = tape.gradient(scaled, variables)
-        self.optimizer.apply_gradients(zip(grads, variables))
-        return self._update(reconstruction, kl)
+        self.minimize(tape, objective, "optimizer")
+        return self.report(self._logs(reconstruction, kl))
 
-    def test_step(self, data):
-        reconstruction, kl = self._elbo_losses(data, training=False)
-        return self._update(reconstruction, kl)
+    def compute_losses(self, data, training=False):
+        return self._logs(*self._elbo_losses(data, training=training))
 
-    def _update(self, reconstruction, kl):
+    @staticmethod
+    def _logs(reconstruction, kl):
         # `loss` is the negative ELBO (beta = 1) in nats per example, whatever the KL weight
-        self.trackers["loss"].update_state(reconstruction + kl)
-        self.trackers["reconstruction_loss"].update_state(reconstruction)
-        self.trackers["kl_loss"].update_state(kl)
-        return {m.name: m.result() for m in self.metrics}
+        return {"loss": reconstruction + kl, "reconstruction_loss": reconstruction,
+                "kl_loss": kl}
 
     # -- density estimation
     @tf.function(reduce_retracing=True)
@@ -332,9 +321,7 @@ class VAE(GenerativeModel):
             batch_size: examples per chunk; chunk: importance samples per chunk. Memory grows
                 with batch_size * chunk, not with k.
         """
-        from kerasgen.models.base import check_num_samples
-
-        num_samples = check_num_samples(num_samples)
+        num_samples = check_positive_int(num_samples, "num_samples")
         x = self._as_data(np.asarray(x))
         out = []
         for i in range(0, int(x.shape[0]), batch_size):
@@ -351,7 +338,7 @@ class VAE(GenerativeModel):
         return keras.random.normal((num_samples, self.latent_dim),
                                    seed=self.seed_generator if seed is None else seed)
 
-    def decode_latent(self, z):
+    def generate_from_latents(self, z):
         """The likelihood's mean at z (categorical: the expected level)."""
         params = tf.cast(self.decoder(tf.convert_to_tensor(z, tf.float32), training=False),
                          tf.float32)
@@ -364,7 +351,7 @@ class VAE(GenerativeModel):
 
     def reconstruct(self, x):
         """The likelihood mean at the posterior mean of each input (NumPy)."""
-        return self.decode_latent(self.encode(self._as_data(x)).mean()).numpy()
+        return self.generate_from_latents(self.encode(self._as_data(x)).mean()).numpy()
 
     def latent_manifold(self, num_per_side=15, dims=(0, 1), lo=0.05, hi=0.95):
         """Decodes a grid of the prior's inverse CDF over two latent dimensions.
@@ -379,18 +366,18 @@ class VAE(GenerativeModel):
             for col in range(num_per_side):
                 z[row, col, dims[0]] = q[col]
                 z[row, col, dims[1]] = q[::-1][row]
-        return self.decode_latent(z.reshape(-1, self.latent_dim)).numpy()
+        return self.generate_from_latents(z.reshape(-1, self.latent_dim)).numpy()
 
-    def interpolate(self, x0, x1, steps=8):
+    def interpolate_images(self, x0, x1, steps=8):
         """Decodes the straight line between the posterior means of two inputs (NumPy)."""
         mu = self.encode(self._as_data(np.stack([x0, x1]))).mean().numpy()
         t = np.linspace(0.0, 1.0, int(steps), dtype=np.float32)[:, None]
-        return self.decode_latent((1 - t) * mu[0] + t * mu[1]).numpy()
+        return self.generate_from_latents((1 - t) * mu[0] + t * mu[1]).numpy()
 
     # -- export and config
     def serving_endpoints(self):
         def serve(z):
-            return {"samples": self.decode_latent(z)}
+            return {"samples": self.generate_from_latents(z)}
 
         spec = tf.TensorSpec((None, self.latent_dim), tf.float32, name="z")
         return {"decode": (serve, [spec])}

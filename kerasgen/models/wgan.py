@@ -6,10 +6,11 @@ The Kantorovich-Rubinstein duality writes the Earth-Mover distance as
     W(P_r, P_g) = sup_{||f||_L <= 1}  E_{x~P_r}[f(x)] - E_{x~P_g}[f(x)].
 
 A *critic* f (the `discriminator` attribute, with a real-valued output) is trained to maximize
-E[f(x)] - E[f(G(z))]; its value, tracked as `w_estimate`, estimates W up to the Lipschitz constant
-and, unlike the JS divergence behind the original GAN, keeps growing with the distance between the
-distributions (the "parallel lines" example: W(P_0, P_theta) = |theta| while JS = log 2 for every
-theta != 0). G is trained to minimize -E[f(G(z))].
+E[f(x)] - E[f(G(z))] (`kerasgen.losses.wasserstein_critic_loss`); its value, tracked as
+`w_estimate`, estimates W up to the Lipschitz constant and, unlike the JS divergence behind the
+original GAN, keeps growing with the distance between the distributions (the "parallel lines"
+example: W(P_0, P_theta) = |theta| while JS = log 2 for every theta != 0). G is trained to
+minimize -E[f(G(z))] (`wasserstein_generator_loss`).
 
 * WGAN keeps f Lipschitz by clipping every critic weight to [-c, c] (c = 0.01) after each critic
   update, trains with RMSProp (lr 5e-5) and takes n_critic = 5 critic iterations per generator
@@ -18,19 +19,22 @@ theta != 0). G is trained to minimize -E[f(G(z))].
 * WGAN-GP replaces clipping with the penalty lambda E[(||grad f(x_hat)||_2 - 1)^2], x_hat a
   uniform random interpolate between a real and a generated sample (lambda = 10), no batch norm
   in the critic, Adam(1e-4, beta_1 0, beta_2 0.9), n_critic = 5.
+
+What one `fit` step is: one critic iteration. A generator iteration follows every n_critic-th
+one, so `steps` fit steps are about `steps / n_critic` generator iterations (fewer with WGAN's
+warm-up schedule); `WGAN.generator_iterations(steps)` gives the exact number.
 """
 
-import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
-from kerasgen.models.base import replica_scale
 from kerasgen.models.gan import (GAN, dcgan_discriminator, dcgan_generator, mlp_discriminator,
-                                 mlp_generator)
+                                 mlp_generator, packed_shape)
 
 
 def _networks(architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
-              output_activation, image_size, channels, base_filters, critic_batch_norm):
+              activation, output_activation, image_size, channels, base_filters,
+              critic_batch_norm, pack, spectral_norm):
     if architecture not in ("mlp", "dcgan"):
         raise ValueError(f"`architecture` must be 'mlp' or 'dcgan', got {architecture!r}.")
     if architecture == "dcgan":
@@ -39,18 +43,20 @@ def _networks(architecture, generator, discriminator, latent_dim, sample_shape, 
         if generator is None:
             generator = dcgan_generator(latent_dim or 100, image_size, channels, base_filters)
         if discriminator is None:
-            discriminator = dcgan_discriminator(image_size, channels, base_filters,
-                                                batch_norm=critic_batch_norm, name="critic")
+            discriminator = dcgan_discriminator(image_size, channels * pack, base_filters,
+                                                batch_norm=critic_batch_norm,
+                                                spectral_norm=spectral_norm, name="critic")
         return generator, discriminator
     if generator is None:
         if latent_dim is None or sample_shape is None:
             raise ValueError("Pass either a `generator` network or both `latent_dim` and "
                              "`sample_shape` (or architecture='dcgan' with image_size).")
-        generator = mlp_generator(latent_dim, sample_shape, hidden_units,
+        generator = mlp_generator(latent_dim, sample_shape, hidden_units, activation,
                                   output_activation=output_activation)
     if discriminator is None:
-        discriminator = mlp_discriminator(tuple(generator.output_shape[1:]), hidden_units,
-                                          name="critic")
+        discriminator = mlp_discriminator(
+            packed_shape(generator.output_shape[1:], pack), hidden_units, activation,
+            spectral_norm=spectral_norm, name="critic")
     return generator, discriminator
 
 
@@ -67,57 +73,87 @@ class WGAN(GAN):
         clip_value: c, critic weights are clipped to [-c, c] after each critic update (0.01).
         warmup_schedule: the reference schedule of 100 critic iterations for the first 25
             generator iterations and every 500th (True for WGAN).
-        ema, seed: as in `GAN`.
+        r1_weight, r2_weight, pack, spectral_norm, ema, seed: as in `GAN`.
 
     Each `fit` step is one critic iteration; a generator iteration follows the n-th one.
 
     Example:
-        >>> model = WGAN(latent_dim=2, sample_shape=(2,), hidden_units=(128, 128))
+        >>> model = WGAN(latent_dim=2, sample_shape=(2,), hidden_units=(32, 32), n_critic=2,
+        ...              warmup_schedule=False)
         >>> model.compile()  # RMSProp(5e-5) for both networks
-        >>> history = model.fit(kerasgen.data.toy("ring8"), steps_per_epoch=1000)
-        >>> history.history["w_estimate"]
+        >>> history = model.fit(kerasgen.data.toy("ring8", batch_size=64), steps_per_epoch=4,
+        ...                     verbose=0)
+        >>> int(model.g_optimizer.iterations), model.generator_iterations(4)
+        (2, 2)
     """
 
     optimizer_specs = {
         "d_optimizer": (("discriminator",), lambda: keras.optimizers.RMSprop(5e-5)),
         "g_optimizer": (("generator",), lambda: keras.optimizers.RMSprop(5e-5)),
     }
-    loss_metrics = ("d_loss", "g_loss", "w_estimate")
+    loss_names = ("d_loss", "g_loss", "w_estimate")
     critic_batch_norm = True
+    critic_name = "critic"
 
     def __init__(self, generator=None, discriminator=None, latent_dim=None, sample_shape=None,
-                 hidden_units=(128, 128), output_activation=None, architecture="mlp",
-                 image_size=None, channels=1, base_filters=64, n_critic=5, clip_value=0.01,
-                 warmup_schedule=True, ema=None, seed=None, **kwargs):
+                 hidden_units=(128, 128), activation="relu", output_activation=None,
+                 architecture="mlp", image_size=None, channels=1, base_filters=64, n_critic=5,
+                 clip_value=0.01, warmup_schedule=True, r1_weight=0.0, r2_weight=0.0, pack=1,
+                 spectral_norm=False, ema=None, seed=None, **kwargs):
+        custom = tuple(n for n, net in (("generator", generator),
+                                        ("discriminator", discriminator)) if net is not None)
         generator, discriminator = _networks(
             architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
-            output_activation, image_size, channels, base_filters, self.critic_batch_norm)
-        super().__init__(generator=generator, discriminator=discriminator, ema=ema, seed=seed,
-                         **kwargs)
-        if int(n_critic) < 1:
+            activation, output_activation, image_size, channels, base_filters,
+            self.critic_batch_norm, int(pack), spectral_norm)
+        super().__init__(generator=generator, discriminator=discriminator, r1_weight=r1_weight,
+                         r2_weight=r2_weight, pack=pack, spectral_norm=spectral_norm, ema=ema,
+                         seed=seed, **kwargs)
+        # GAN.__init__ saw built networks; only those the user passed are custom
+        object.__setattr__(self, "_custom_networks", custom)
+        if isinstance(n_critic, bool) or int(n_critic) < 1:
             raise ValueError(f"`n_critic` must be >= 1, got {n_critic}.")
         if clip_value is not None and not float(clip_value) > 0:
             raise ValueError(f"`clip_value` must be None or positive, got {clip_value}.")
         self.n_critic = int(n_critic)
         self.clip_value = None if clip_value is None else float(clip_value)
         self.warmup_schedule = bool(warmup_schedule)
+        self.architecture = architecture
         self._critic_since_g = 0
         self._g_iterations = None
-        self.set_config(latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
-                         hidden_units=list(hidden_units), output_activation=output_activation,
-                         architecture=architecture, image_size=image_size, channels=channels,
-                         base_filters=base_filters, n_critic=self.n_critic,
-                         clip_value=self.clip_value, warmup_schedule=self.warmup_schedule,
-                         ema=ema, seed=seed)
+        self.record_hyperparameters(**self._wgan_hyperparameters(
+            hidden_units=list(hidden_units), activation=activation,
+            output_activation=output_activation, architecture=architecture,
+            image_size=image_size, channels=channels, base_filters=base_filters, ema=ema,
+            seed=seed))
+
+    def _wgan_hyperparameters(self, **extra):
+        return dict(latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
+                    n_critic=self.n_critic, clip_value=self.clip_value,
+                    warmup_schedule=self.warmup_schedule, r1_weight=self.r1_weight,
+                    r2_weight=self.r2_weight, pack=self.pack, spectral_norm=self.spectral_norm,
+                    **extra)
 
     def get_losses(self, name):
         return losses_lib.wasserstein_generator_loss, losses_lib.wasserstein_critic_loss
+
+    def statistics(self, real_outputs, fake_outputs):
+        return {"w_estimate": -losses_lib.wasserstein_critic_loss(real_outputs, fake_outputs)}
 
     def critic_iterations(self, generator_iteration):
         """Critic iterations before generator iteration `generator_iteration` (0-based)."""
         if self.warmup_schedule and (generator_iteration < 25 or generator_iteration % 500 == 0):
             return 100
         return self.n_critic
+
+    def generator_iterations(self, fit_steps):
+        """How many generator iterations `fit_steps` critic iterations give (from the start)."""
+        g, critic = 0, 0
+        for _ in range(int(fit_steps)):
+            critic += 1
+            if critic >= self.critic_iterations(g):
+                critic, g = 0, g + 1
+        return g
 
     def _next_phase(self):
         if self._g_iterations is None:  # resume-safe: continue from the optimizer's counter
@@ -129,39 +165,10 @@ class WGAN(GAN):
             return "d+g"
         return "d"
 
-    def penalty(self, x, fake, noise):
-        return None
-
-    def discriminator_step(self, x, z, noise=None):
-        with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            real_out = self.discriminator(x, training=True)
-            fake_out = self.discriminator(fake, training=True)
-            w_estimate = tf.reduce_mean(tf.cast(real_out, "float32")) - tf.reduce_mean(
-                tf.cast(fake_out, "float32"))
-            d_loss = -w_estimate
-            penalty = self.penalty(x, fake, noise)
-            if penalty is not None:
-                d_loss = d_loss + penalty
-            scaled = replica_scale(d_loss)
-        self.apply_loss(self.d_optimizer, scaled, tape, self.discriminator.trainable_variables)
+    def after_discriminator_update(self):
         if self.clip_value is not None:
             for w in self.discriminator.trainable_variables:
-                w.assign(tf.clip_by_value(w, -self.clip_value, self.clip_value))
-        return d_loss, w_estimate
-
-    def train_step(self, data):
-        x, noise = self.unpack(data)
-        self.check_batch(x, self.sample_shape)
-        batch_size = tf.shape(x)[0]
-        d_loss, w_estimate = self.discriminator_step(
-            x, self.latent_from_noise(noise, batch_size), noise)
-        self.trackers["d_loss"].update_state(d_loss)
-        self.trackers["w_estimate"].update_state(w_estimate)
-        if self._phase in (None, "d+g"):
-            self.trackers["g_loss"].update_state(
-                self.generator_step(self.latent_from_noise(noise, batch_size)))
-        return {m.name: m.result() for m in self.metrics}
+                w.assign(keras.ops.clip(w, -self.clip_value, self.clip_value))
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
@@ -180,6 +187,8 @@ class WGANGP(WGAN):
     Example:
         >>> model = WGANGP(latent_dim=2, sample_shape=(2,))
         >>> model.compile()  # Adam(1e-4, beta_1=0.0, beta_2=0.9)
+        >>> float(model.d_optimizer.beta_2)
+        0.9
     """
 
     optimizer_specs = {
@@ -188,23 +197,30 @@ class WGANGP(WGAN):
         "g_optimizer": (("generator",),
                         lambda: keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)),
     }
-    loss_metrics = ("d_loss", "g_loss", "w_estimate", "gradient_penalty")
+    loss_names = ("d_loss", "g_loss", "w_estimate", "gradient_penalty")
     critic_batch_norm = False
 
     def __init__(self, *args, gp_weight=10.0, n_critic=5, warmup_schedule=False, **kwargs):
-        kwargs.pop("clip_value", None)
+        if kwargs.pop("clip_value", None) is not None:
+            raise ValueError("WGANGP keeps the critic Lipschitz with the gradient penalty; "
+                             "`clip_value` is for WGAN.")
         super().__init__(*args, n_critic=n_critic, clip_value=None,
                          warmup_schedule=warmup_schedule, **kwargs)
         if not float(gp_weight) >= 0:
             raise ValueError(f"`gp_weight` must be >= 0, got {gp_weight}.")
         self.gp_weight = float(gp_weight)
-        config = dict(self._cfg, gp_weight=self.gp_weight)
+        config = dict(self._hyperparameters, gp_weight=self.gp_weight)
         config.pop("clip_value")
-        self.set_config(**config)
+        self.record_hyperparameters(**config)
 
-    def penalty(self, x, fake, noise):
+    def penalties(self, x, fake, noise, training=True):
+        out = super().penalties(x, fake, noise, training)
         eps = noise.get("eps") if isinstance(noise, dict) else None
-        gp = losses_lib.gradient_penalty(self.discriminator, x, fake, seed=self.seed_generator,
-                                         eps=eps)
-        self.trackers["gradient_penalty"].update_state(gp)
-        return self.gp_weight * gp
+        out["gradient_penalty"] = losses_lib.gradient_penalty(
+            lambda v: self.judge(v, training), x, fake, seed=self.seed_generator, eps=eps)
+        return out
+
+    def penalty_total(self, penalties):
+        penalties = dict(penalties)
+        gp = penalties.pop("gradient_penalty")
+        return self.gp_weight * gp + (super().penalty_total(penalties) if penalties else 0.0)

@@ -1,8 +1,7 @@
-"""Export a model for TF Serving: `python -m kerasgen.export --model=NAME|DIR
+"""Export a model for TF Serving: `python -m kerasgen.cli.export --model=NAME|DIR
 --export_dir=DIR/1` (TF Serving expects numbered version directories under the model's base)."""
 
 import os
-import sys
 
 from absl import app, flags
 
@@ -14,23 +13,27 @@ flags.mark_flags_as_required(["model", "export_dir"])
 
 def main(argv):
     del argv
-    import kerasgen
+    from kerasgen.cli import fail
 
     version = os.path.basename(os.path.normpath(FLAGS.export_dir))
     if not version.isdigit():
-        print(f"kerasgen.export: error: --export_dir must end in a version number "
-              f"(e.g. {FLAGS.export_dir}/1), got {FLAGS.export_dir!r}.", file=sys.stderr)
-        return 1
+        return fail("export", f"--export_dir must end in a version number "
+                              f"(e.g. {FLAGS.export_dir}/1), got {FLAGS.export_dir!r}.")
+    import kerasgen
+
     try:
         model = kerasgen.load(FLAGS.model)
         model.export(FLAGS.export_dir)
     except (ValueError, FileNotFoundError) as e:
-        print(f"kerasgen.export: error: {e}", file=sys.stderr)
-        return 1
+        return fail("export", e)
     print(f"Exported {FLAGS.model} to {FLAGS.export_dir} "
           f"(signatures: {', '.join(['serving_default'] + list(model.serving_endpoints()))})")
     return 0
 
 
-if __name__ == "__main__":
+def run():
     app.run(main)
+
+
+if __name__ == "__main__":
+    run()

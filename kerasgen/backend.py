@@ -1,0 +1,88 @@
+"""kerasgen runs on Keras 3 with the TensorFlow backend; this module checks it on import.
+
+The families override `train_step` with `tf.GradientTape`, export through TF SavedModel and train
+under `tf.distribute`, so another Keras backend (JAX, PyTorch, NumPy) cannot work. `import
+kerasgen` under one raises a single ImportError that says how to switch.
+
+TensorFlow also writes start-up lines from C++ to stderr on every import (oneDNN notice, CPU
+instruction notice, "Could not find cuda drivers", and on CPU-only machines an alarming
+`failed call to cuInit: ... UNKNOWN ERROR (303)`). They are written before TensorFlow's logging is
+configured, so `TF_CPP_MIN_LOG_LEVEL` alone does not hide them. Unless the user set
+`TF_CPP_MIN_LOG_LEVEL` (then TensorFlow's own behaviour is kept), kerasgen imports TensorFlow with
+stderr captured, drops those known start-up lines and passes anything else through unchanged; if
+the import fails, everything captured is written out before the error.
+"""
+
+import json
+import os
+import re
+import sys
+import tempfile
+
+#: start-up lines TensorFlow prints on every import (patterns matched anywhere in a line)
+STARTUP_NOISE = re.compile(
+    r"All log messages before absl::InitializeLog|port\.cc:\d+\] oneDNN custom operations"
+    r"|cudart_stub\.cc|cpu_feature_guard\.cc|To enable the following instructions"
+    r"|cuda_platform\.cc|failed call to cuInit|Unable to register cu(DNN|FFT|BLAS) factory"
+    r"|computation_placer\.cc|TF-TRT Warning|absl::InitializeLog\(\) is called")
+
+
+def _import_tensorflow_quietly():
+    stderr_fd = 2
+    try:
+        sys.stderr.flush()
+        saved = os.dup(stderr_fd)
+    except (OSError, ValueError, AttributeError):  # no real stderr (embedded interpreters)
+        import tensorflow  # noqa: F401
+        return
+    with tempfile.TemporaryFile(mode="w+b") as capture:
+        os.dup2(capture.fileno(), stderr_fd)
+        failed = True
+        try:
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()  # the CUDA probe happens here, not at import
+            failed = False
+        finally:
+            os.dup2(saved, stderr_fd)
+            os.close(saved)
+            capture.seek(0)
+            text = capture.read().decode("utf-8", "replace")
+            lines = text.splitlines(keepends=True)
+            if not failed:
+                lines = [line for line in lines if not STARTUP_NOISE.search(line)]
+            if lines:
+                sys.stderr.write("".join(lines))
+                sys.stderr.flush()
+
+
+def configured_backend():
+    """The Keras backend in use, or the one Keras will pick, read as Keras reads it.
+
+    When Keras is not imported yet this reads `KERAS_BACKEND`, then `keras.json` in `KERAS_HOME`
+    (default `~/.keras`), without importing Keras: importing it under another backend can fail
+    first with an unrelated error (e.g. the NumPy backend needs JAX).
+    """
+    if "keras" in sys.modules:
+        return sys.modules["keras"].backend.backend()
+    if os.environ.get("KERAS_BACKEND"):
+        return os.environ["KERAS_BACKEND"]
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    try:
+        with open(os.path.join(home, "keras.json")) as f:
+            return json.load(f).get("backend", "tensorflow")
+    except (OSError, ValueError):
+        return "tensorflow"
+
+
+def check_backend():
+    """Checks Keras uses TensorFlow, then imports TensorFlow (quietly, see the module docstring)."""
+    backend = configured_backend()
+    if backend == "tensorflow" and "tensorflow" not in sys.modules and (
+            "TF_CPP_MIN_LOG_LEVEL" not in os.environ):
+        _import_tensorflow_quietly()
+    if backend != "tensorflow":
+        raise ImportError(
+            f"kerasgen needs Keras's TensorFlow backend, but Keras is set to use {backend!r}. Set "
+            "the environment variable KERAS_BACKEND=tensorflow (or \"backend\": \"tensorflow\" "
+            "in ~/.keras/keras.json) before importing keras.")

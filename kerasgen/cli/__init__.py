@@ -1,0 +1,22 @@
+"""Command-line entry points, each a thin absl script around one library function.
+
+| module (also a console script)            | library function                              |
+| ----------------------------------------- | --------------------------------------------- |
+| `python -m kerasgen.cli.train` (`kerasgen-train`)       | `kerasgen.training.train_and_evaluate` |
+| `python -m kerasgen.cli.sample` (`kerasgen-sample`)     | `kerasgen.load(...).generate`, `kerasgen.figures.save_samples` |
+| `python -m kerasgen.cli.evaluate` (`kerasgen-evaluate`) | `kerasgen.evaluation.evaluate_preset`  |
+| `python -m kerasgen.cli.export` (`kerasgen-export`)     | `GenerativeModel.export`               |
+| `python -m kerasgen.cli.demos` (`kerasgen-demos`)       | `kerasgen.demos.draw_figures`          |
+| `python -m kerasgen.cli.train_digits_classifier`        | `kerasgen.metrics.extractors.train_digits_classifier` |
+
+A script prints one line `kerasgen.<script>: error: ...` and exits 1 on bad input (a ValueError or
+FileNotFoundError from the library), never a traceback.
+"""
+
+import sys
+
+
+def fail(script, error):
+    """Prints one clear error line for a script and returns the exit status 1."""
+    print(f"kerasgen.{script}: error: {error}", file=sys.stderr)
+    return 1

@@ -1,0 +1,14 @@
+"""Evaluation metrics, one package.
+
+* `modes`: mode coverage of Gaussian mixtures (PacGAN protocol).
+* `features`: Fréchet distance, KID, precision/recall, density/coverage on feature arrays.
+* `extractors`: the digits classifier and InceptionV3 feature extractors, and `image_metrics`.
+
+The VAE's importance-weighted log-likelihood is `kerasgen.models.VAE.log_likelihood`.
+"""
+
+from kerasgen.metrics.extractors import (digits_extractor, get_extractor,  # noqa: F401
+                                         image_metrics, inception_extractor)
+from kerasgen.metrics.features import (density_coverage, frechet_distance, kid,  # noqa: F401
+                                       precision_recall)
+from kerasgen.metrics.modes import ModeCoverage, mode_coverage  # noqa: F401
