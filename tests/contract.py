@@ -12,7 +12,9 @@ A family's test module declares a subclass that says how to make a small model, 
 
 Checks: fit for two steps (graph and eager); fit under a two-replica MirroredStrategy; one
 strategy step equals one single-device step on the same global batch (catches summing
-per-replica mean losses); `steps_per_execution=3` equals three single steps; generate is seeded
+per-replica mean losses); `steps_per_execution=3` equals three single steps; validation data
+reports every loss and `evaluate` updates nothing; mixed_float16 trains with a loss-scaling
+optimizer per network; mixed_bfloat16 keeps float32 losses; generate is seeded
 and validates its argument; get_config/from_config and `.keras` save/load round trips; export of
 a model only ever trained through `train_step`, reloaded in a fresh process and listed by
 `saved_model_cli`.
@@ -230,6 +232,49 @@ class ContractTests:
         for name, net in model.networks().items():
             for w in net.weights:  # variables stay float32 under mixed precision
                 assert w.dtype == "float32", f"{name}/{w.name} is {w.dtype}"
+        assert np.all(np.isfinite(np.asarray(self.reference_output(model), dtype=np.float32)))
+
+    def test_validation_data_reports_held_out_losses_without_updates(self):
+        model = self.make_model()
+        model.compile()
+        history = model.fit(self.dataset(2), validation_data=self.dataset(2, seed=11), epochs=1,
+                            verbose=0)
+        for name in model.loss_names:
+            assert f"val_{name}" in history.history, (name, sorted(history.history))
+            assert np.all(np.isfinite(history.history[f"val_{name}"]))
+        weights = self.network_weights(model)
+        iterations = {n: int(getattr(model, n).iterations.numpy()) for n in model.optimizer_specs}
+        # the model's state (batch-norm statistics, image pools), not the random-draw counter
+        stateful = [v for v in model.non_trainable_variables if "seed_generator" not in v.path]
+        state = [np.array(v) for v in stateful]
+        logs = model.evaluate(self.dataset(2, seed=21), verbose=0, return_dict=True)
+        assert set(logs) == set(model.loss_names)
+        for name, before in weights.items():
+            for a, b in zip(before, self.network_weights(model)[name]):
+                np.testing.assert_array_equal(a, b, err_msg=f"evaluate changed {name}")
+        for name, count in iterations.items():
+            assert int(getattr(model, name).iterations.numpy()) == count, name
+        for a, b in zip(state, stateful):
+            np.testing.assert_array_equal(a, np.array(b))
+
+    def test_mixed_float16_trains_with_loss_scaling(self):
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        try:
+            model = self.make_model()
+            model.compile()
+            for name in model.optimizer_specs:
+                assert isinstance(getattr(model, name), keras.optimizers.LossScaleOptimizer), name
+            before = self.network_weights(model)
+            # the dynamic scale starts at 2**15 and halves on every overflow (that step is
+            # skipped), so allow a dozen steps for it to settle
+            history = model.fit(self.dataset(2).repeat(), steps_per_epoch=12, epochs=1,
+                                verbose=0)
+            after = self.network_weights(model)
+        finally:
+            keras.mixed_precision.set_global_policy("float32")
+        self.assert_finite_logs(history)
+        for name in before:
+            assert any(not np.allclose(a, b) for a, b in zip(before[name], after[name])), name
         assert np.all(np.isfinite(np.asarray(self.reference_output(model), dtype=np.float32)))
 
     def test_generate_is_seeded_and_validated(self):
