@@ -42,3 +42,30 @@ def markdown_table(headers, rows):
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def train_recipe(name, seed=0, model=None, compile=None, verbose=0, model_dir=None, **fields):
+    """Trains recipe `name` (with overrides, `kerasgen.recipes.recipe_with`) through the same
+    library function as `python -m kerasgen.cli.train`, in a temporary model directory unless
+    one is given; returns `(model, info)` with `info["metric"]` the recipe's evaluation and
+    `info["fit_s"]` the wall time of the fit alone."""
+    import tempfile
+
+    from kerasgen import recipes, training
+
+    recipe = recipes.recipe_with(name, model=model, compile=compile, **fields)
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
+        model_, info = training.train_and_evaluate(name, model_dir or tmp, seed=seed,
+                                                   verbose=verbose, recipe=recipe,
+                                                   sample_every=10 ** 9)
+    info["fit_s"] = info["wall_time_s"]
+    return model_, info
+
+
+def mean_se(values, digits=2):
+    """'mean ± standard error' of a list of numbers."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=np.float64)
+    se = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+    return f"{values.mean():.{digits}f} ± {se:.{digits}f}"

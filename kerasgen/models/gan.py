@@ -26,7 +26,10 @@ Stabilizers (each an option, combinable):
 * two time-scale learning rates (Heusel et al. 2017): different `d_optimizer` and `g_optimizer`
   rates in `compile`;
 * an exponential moving average of the generator weights (`ema=0.999`; Yazici et al. 2019),
-  kept in `ema_generator` and used by `generate` and `export`.
+  kept in `ema_generator` and used by `generate` and `export`;
+* differentiable augmentation of every image D sees, real and generated alike (DiffAugment, Zhao
+  et al. 2020; `augment="translation,cutout"`, see `kerasgen.augment`), against a discriminator
+  that memorizes a small training set.
 
 DCGAN's architecture guidelines: strided convolutions in D and fractionally-strided (transposed)
 convolutions in G, no pooling or fully connected hidden layers, batch norm in both networks
@@ -44,6 +47,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
+from kerasgen import augment as augment_lib
 from kerasgen import losses as losses_lib
 from kerasgen.models.base import GenerativeModel
 from kerasgen.models.layers import gan_initializer
@@ -213,6 +217,8 @@ class GAN(GenerativeModel):
         pack: PacGAN degree m: D sees m samples at once (1 = off). The batch size should be a
             multiple of m (a remainder is dropped).
         spectral_norm: spectral normalization of every layer of the default discriminator.
+        augment: DiffAugment policy for images, e.g. "translation,cutout" (None = off); the
+            border and cut-out fill is `augment_fill` (-1, the background of [-1, 1] images).
         ema: None, or the decay (e.g. 0.999) of an exponential moving average of the generator
             weights, used by `generate` and `export` (with a warm-up: the decay at generator
             update t is min(ema, (1 + t) / (10 + t))).
@@ -242,7 +248,8 @@ class GAN(GenerativeModel):
     def __init__(self, generator=None, discriminator=None, latent_dim=None, sample_shape=None,
                  hidden_units=(128, 128), activation="relu", output_activation=None, d_steps=1,
                  loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
-                 spectral_norm=False, ema=None, seed=None, **kwargs):
+                 spectral_norm=False, augment=None, augment_fill=-1.0, ema=None, seed=None,
+                 **kwargs):
         r1_weight = _non_negative(r1_weight, "r1_weight")
         r2_weight = _non_negative(r2_weight, "r2_weight")
         # the trackers (created by the base) include the penalties that are switched on
@@ -255,6 +262,9 @@ class GAN(GenerativeModel):
             raise ValueError(f"`pack` must be an integer >= 1, got {pack!r}.")
         self.pack = int(pack)
         self.spectral_norm = bool(spectral_norm)
+        augment_lib.parse_policy(augment)
+        self.augment = augment or None
+        self.augment_fill = float(augment_fill)
 
         def default_generator():
             if latent_dim is None or sample_shape is None:
@@ -282,7 +292,11 @@ class GAN(GenerativeModel):
             hidden_units=list(hidden_units), activation=activation,
             output_activation=output_activation, d_steps=self.d_steps, loss=loss,
             r1_weight=self.r1_weight, r2_weight=self.r2_weight, pack=self.pack,
-            spectral_norm=self.spectral_norm, ema=ema, seed=seed)
+            spectral_norm=self.spectral_norm, augment=self.augment,
+            augment_fill=self.augment_fill, ema=ema, seed=seed)
+        if self.augment and len(self.sample_shape) != 3:
+            raise ValueError(f"`augment` works on images (height, width, channels); this "
+                             f"model's samples have shape {self.sample_shape}.")
         self._finish_init()
 
     def get_losses(self, name):
@@ -382,6 +396,10 @@ class GAN(GenerativeModel):
             return "d+g"
         return "d"
 
+    def generator_iterations(self, fit_steps):
+        """How many generator iterations `fit_steps` fit steps give (from the start)."""
+        return int(fit_steps) // self.d_steps
+
     def latent_from_noise(self, noise, batch_size, key="z"):
         """The latent batch: fed-in noise (a tensor or a dict with `key`) or a fresh draw."""
         if noise is None:
@@ -391,7 +409,11 @@ class GAN(GenerativeModel):
         return noise
 
     def judge(self, samples, training=True):
-        """The discriminator's outputs on a batch of samples (packed in groups of `pack`)."""
+        """The discriminator's outputs on a batch of samples: augmented (DiffAugment, while
+        training) and packed in groups of `pack`."""
+        if self.augment and training:
+            samples = augment_lib.diff_augment(samples, self.augment, fill=self.augment_fill,
+                                               seed=self.seed_generator)
         return self.discriminator(pack_samples(samples, self.pack), training=training)
 
     def penalties(self, x, fake, noise, training=True):
@@ -483,7 +505,8 @@ class DCGAN(GAN):
         batch_norm: batch norm in both networks (never on D's input nor G's output).
         kernel_size: convolution kernel size (4 here; the paper's code used 5).
         generator, discriminator: networks to use instead of the builders.
-        d_steps, loss, r1_weight, r2_weight, pack, spectral_norm, ema, seed: as in `GAN`.
+        d_steps, loss, r1_weight, r2_weight, pack, spectral_norm, augment, ema, seed: as in
+            `GAN`.
 
     Example:
         >>> model = DCGAN(image_size=16, channels=1, latent_dim=32, base_filters=8)
@@ -497,7 +520,8 @@ class DCGAN(GAN):
     def __init__(self, image_size=64, channels=3, latent_dim=100, base_filters=64,
                  batch_norm=True, kernel_size=4, generator=None, discriminator=None, d_steps=1,
                  loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
-                 spectral_norm=False, ema=None, seed=None, **kwargs):
+                 spectral_norm=False, augment=None, augment_fill=-1.0, ema=None, seed=None,
+                 **kwargs):
         custom = [n for n, net in (("generator", generator), ("discriminator", discriminator))
                   if net is not None]
         if generator is None:
@@ -509,7 +533,8 @@ class DCGAN(GAN):
                                                 name=self.critic_name)
         super().__init__(generator=generator, discriminator=discriminator, d_steps=d_steps,
                          loss=loss, r1_weight=r1_weight, r2_weight=r2_weight, pack=pack,
-                         spectral_norm=spectral_norm, ema=ema, seed=seed, **kwargs)
+                         spectral_norm=spectral_norm, augment=augment,
+                         augment_fill=augment_fill, ema=ema, seed=seed, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom
         object.__setattr__(self, "_custom_networks", tuple(custom))
         self.image_size, self.channels = image_size, channels
@@ -519,4 +544,4 @@ class DCGAN(GAN):
             base_filters=base_filters, batch_norm=batch_norm, kernel_size=kernel_size,
             d_steps=self.d_steps, loss=loss, r1_weight=self.r1_weight,
             r2_weight=self.r2_weight, pack=self.pack, spectral_norm=self.spectral_norm,
-            ema=ema, seed=seed)
+            augment=self.augment, augment_fill=self.augment_fill, ema=ema, seed=seed)

@@ -1,0 +1,154 @@
+"""The GAN stabilizers: zero-centred gradient penalties (R1/R2), packing (PacGAN), spectral
+normalization, DiffAugment -- pure functions against hand-computed values, then the options on the
+families (with the shared contract on a model that uses them all)."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import keras
+
+import kerasgen
+from contract import ContractTests
+from kerasgen import augment, losses
+from kerasgen.models.gan import pack_samples, packed_shape
+
+
+class TestStabilizedGANContract(ContractTests):
+    """R1 + R2 + packing by 2 + spectral normalization together, through the whole contract."""
+
+    def make_model(self, seed=0):
+        return kerasgen.GAN(latent_dim=3, sample_shape=(2,), hidden_units=(16, 16),
+                            r1_weight=0.5, r2_weight=0.2, pack=2, spectral_norm=True, seed=seed)
+
+    def make_x(self, batch_size, seed=0):
+        return kerasgen.data.toy_samples("grid25", batch_size, seed=seed)
+
+
+class TestAugmentedDCGANContract(ContractTests):
+    # the augmentations are drawn inside the step and cannot be fed in, so the strategy and
+    # steps_per_execution equivalences (which need identical draws) are checked on the
+    # unaugmented families; the augmentation itself is tested below
+    supports_fixed_noise = False
+
+    def make_model(self, seed=0):
+        return kerasgen.DCGAN(image_size=8, channels=1, latent_dim=4, base_filters=4,
+                              batch_norm=False, r1_weight=1.0,
+                              augment="color,translation,cutout", seed=seed)
+
+    def make_x(self, batch_size, seed=0):
+        images, _ = kerasgen.data.load_digits_array("train", raw=False)
+        return images[seed * batch_size:(seed + 1) * batch_size, :, :, None]
+
+
+# ------------------------------------------------------------------------------ penalties
+def test_zero_centered_penalty_by_hand():
+    # D(x) = ||x||^2 / 2 has gradient x: the penalty is the mean squared norm of the points
+    points = np.array([[1.0, 2.0], [0.0, 3.0], [2.0, 2.0]], np.float32)
+    quad = lambda v: 0.5 * tf.reduce_sum(v ** 2, axis=1)  # noqa: E731
+    assert np.isclose(float(losses.zero_centered_gradient_penalty(quad, points)),
+                      np.mean([5.0, 9.0, 8.0]))
+    # images: the squared norm sums over every pixel and channel
+    images = np.ones((2, 3, 3, 2), np.float32)
+    assert np.isclose(float(losses.zero_centered_gradient_penalty(
+        lambda v: tf.reduce_sum(2.0 * v, axis=[1, 2, 3]), images)), 4.0 * 18)
+
+
+def test_gan_r1_and_r2_enter_the_discriminator_loss_with_weight_gamma_over_2():
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(4,), r1_weight=3.0,
+                         r2_weight=5.0)
+    # a linear discriminator x -> w . x + b: both penalties are ||w||^2
+    for layer in model.discriminator.layers:
+        if layer.weights:
+            layer.kernel.assign(np.zeros_like(layer.kernel))
+    w = np.array([[0.6], [0.8]], np.float32) * 2.0  # ||w||^2 = 4
+    d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    d.layers[0].kernel.assign(w)
+    model.discriminator = d
+    x = np.random.default_rng(0).normal(size=(8, 2)).astype(np.float32)
+    z = np.random.default_rng(1).normal(size=(8, 2)).astype(np.float32)
+    logs = model.discriminator_losses(x, z, training=True)
+    assert np.isclose(float(logs["r1_penalty"]), 4.0) and np.isclose(float(logs["r2_penalty"]),
+                                                                     4.0)
+    fake = model.generator(z)
+    plain = losses.discriminator_loss(d(x), d(fake))
+    assert np.isclose(float(logs["d_loss"]), float(plain) + 1.5 * 4.0 + 2.5 * 4.0, rtol=1e-5)
+    with pytest.raises(ValueError, match="r1_weight"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), r1_weight=-1.0)
+
+
+# ------------------------------------------------------------------------------ packing
+def test_packing_groups_consecutive_samples():
+    x = np.arange(12, dtype=np.float32).reshape(6, 2)
+    packed = pack_samples(tf.constant(x), 3).numpy()
+    np.testing.assert_array_equal(packed, [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]])
+    assert packed_shape((2,), 3) == (6,)
+    images = np.arange(2 * 2 * 2 * 1, dtype=np.float32).reshape(2, 2, 2, 1)
+    packed = pack_samples(tf.constant(images), 2).numpy()  # channels of the two images
+    assert packed.shape == (1, 2, 2, 2)
+    np.testing.assert_array_equal(packed[0, ..., 0], images[0, ..., 0])
+    np.testing.assert_array_equal(packed[0, ..., 1], images[1, ..., 0])
+    assert pack_samples(tf.constant(x[:5]), 2).shape == (2, 4)  # the remainder is dropped
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(4,), pack=4)
+    assert model.discriminator.input_shape == (None, 8)
+    dcgan = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=2, base_filters=2, pack=3)
+    assert dcgan.discriminator.input_shape == (None, 8, 8, 3)
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="pack"):
+            kerasgen.GAN(latent_dim=2, sample_shape=(2,), pack=bad)
+
+
+# ------------------------------------------------------------------------------ spectral norm
+def test_spectral_norm_bounds_the_discriminators_layers():
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(32, 32),
+                         spectral_norm=True)
+    wrapped = [l for l in model.discriminator.layers
+               if isinstance(l, keras.layers.SpectralNormalization)]
+    assert len(wrapped) == 3  # two hidden layers and the logit
+    model.compile(d_optimizer=keras.optimizers.SGD(1.0))  # big steps: the norm must hold
+    model.fit(kerasgen.data.toy("ring8", 64), steps_per_epoch=20, verbose=0)
+    x = tf.random.normal((256, 2))
+    for layer in wrapped:
+        layer(x if layer.layer.kernel.shape[0] == 2 else tf.random.normal(
+            (256, layer.layer.kernel.shape[0])), training=True)
+        sigma = np.linalg.svd(layer.layer.kernel.numpy(), compute_uv=False)[0]
+        assert sigma <= 1.05, sigma
+
+
+# ------------------------------------------------------------------------------ DiffAugment
+def test_translation_and_cutout_by_hand():
+    x = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+    shifted = augment.translate(x, shifts=[[0, -1]], fill=-1.0)[0, ..., 0].numpy()
+    np.testing.assert_array_equal(shifted[:, :3], x[0, :, 1:, 0])
+    np.testing.assert_array_equal(shifted[:, 3], -1.0)
+    ones = np.ones((200, 8, 8, 1), np.float32)
+    cut = augment.cutout(ones, ratio=0.5, fill=0.0, seed=keras.random.SeedGenerator(0)).numpy()
+    # a 4x4 square, partly outside the image at the borders: at most 16 pixels per image
+    erased = (cut == 0).sum(axis=(1, 2, 3))
+    assert erased.max() == 16 and erased.min() >= 4 and (erased == 16).mean() > 0.2
+
+
+def test_diff_augment_is_seeded_differentiable_and_validated():
+    x = tf.constant(np.random.default_rng(0).uniform(-1, 1, (4, 8, 8, 3)).astype(np.float32))
+    a = augment.diff_augment(x, "color,translation,cutout", seed=keras.random.SeedGenerator(3))
+    b = augment.diff_augment(x, "color,translation,cutout", seed=keras.random.SeedGenerator(3))
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert not np.allclose(a.numpy(), x.numpy())
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(augment.diff_augment(x, "color,translation",
+                                               seed=keras.random.SeedGenerator(1)))
+    assert float(tf.reduce_sum(tf.abs(tape.gradient(y, x)))) > 0
+    with pytest.raises(ValueError, match="rotate"):
+        augment.parse_policy("translation,rotate")
+    with pytest.raises(ValueError, match="images"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), augment="translation")
+
+
+def test_augmentation_only_while_training():
+    model = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=2, base_filters=2,
+                           batch_norm=False, augment="translation,cutout")
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 8, 8, 1)).astype(np.float32)
+    np.testing.assert_array_equal(model.judge(x, training=False).numpy(),
+                                  model.discriminator(x, training=False).numpy())
+    assert not np.allclose(model.judge(x, training=True).numpy(),
+                           model.discriminator(x, training=True).numpy())
