@@ -1,97 +1,118 @@
-"""Unpaired translation with a known answer: CycleGAN (and pix2pix, paired) on the digits.
+"""Unpaired translation with a known answer: CycleGAN on many invertible mappings of the digits,
+with the identity baseline and pix2pix (paired upper bound) beside, built from recipes.
 
-    python bench/cyclegan_digits.py [--transform invert|flip] [--steps 3000] [--save_dir DIR]
+    python bench/cyclegan_digits.py [--mappings all|invert,gamma,...] [--seeds 3]
+                                    [--set 'model.identity_weight=0.1' ...] [--figure PATH]
 
-Domain X = the digits at 16 px in [-1, 1]; domain Y = T(digits) for a fixed invertible transform T
-(colour inversion x -> -x, or a horizontal flip). CycleGAN trains on *disjoint*, independently
-shuffled halves of the training split (X from the first 500 images, Y = T of the other 500), so
-no pair is ever seen. On the 447 held-out test digits we report the mean L1 between G(x) and the
-truth T(x) on the [-1, 1] scale, the cycle L1 |F(G(x)) - x|, and wall time. pix2pix trains on the
-aligned pairs (x, T(x)) of all 1000 training digits and is scored the same way.
+Domain X = the digits at 16 px in [-1, 1]; domain Y = T(digits) for a known invertible mapping T
+(`kerasgen.data.image_mapping`: intensity maps, geometric maps, colour-channel permutations of
+digits drawn in random colours). CycleGAN (`cyclegan_digits` recipe, only the data and the
+evaluation's mapping changed) trains on *disjoint*, independently shuffled halves of the training
+split, so no pair (x, T(x)) is ever seen; pix2pix (`pix2pix_digits`) trains on the aligned pairs.
+Scored on the 447 held-out test digits: mean L1(G(x), T(x)) on the [-1, 1] scale; the identity
+baseline is L1(x, T(x)).
 """
 
 import argparse
 import os
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import markdown_table, write_result  # noqa: E402
+from common import markdown_table, mean_se, train_recipe, write_result  # noqa: E402
+from gan_digits import parse_sets  # noqa: E402
 
-def digits16(split):
-    import kerasgen
+#: the bench's mappings: (spec, channels) -- RGB ones use digits in random colours
+MAPPINGS = {
+    "invert": ("invert", 1),
+    "gamma": ({"name": "gamma", "gamma": 0.5}, 1),
+    "affine": ({"name": "affine", "scale": 0.6, "offset": -0.3}, 1),
+    "hflip": ("hflip", 1),
+    "rot90": ("rot90", 1),
+    "shift": ({"name": "shift", "dy": 2, "dx": 3}, 1),
+    "permute_channels": ({"name": "permute_channels", "order": [1, 2, 0]}, 3),
+}
+TINT_SEED = 7
 
-    return next(iter(kerasgen.data.digits(split, image_size=16, batch_size=2000,
-                                          shuffle=False))).numpy()
 
-
-CYCLEGAN = {"image_size": 16, "channels": 1, "base_filters": 16, "num_residual_blocks": 2,
-            "d_layers": 2, "identity_weight": 0.0, "pool_size": 50}
-PIX2PIX = {"image_size": 16, "in_channels": 1, "out_channels": 1, "base_filters": 16,
-           "d_layers": 2}
+def overrides_for(mapping, channels, family_channels_key):
+    data = {"builder": "digits_translation", "mapping": mapping, "image_size": 16}
+    evaluation = {"kind": "translation", "mapping": mapping, "split": "test"}
+    model = {}
+    if channels == 3:
+        data.update(channels=3, tint_seed=TINT_SEED)
+        evaluation.update(channels=3, tint_seed=TINT_SEED)
+        model = ({"channels": 3} if family_channels_key == "channels"
+                 else {"in_channels": 3, "out_channels": 3})
+    return {"data": data, "evaluation": evaluation, "model": model}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--transform", default="invert", choices=["invert", "flip"])
-    parser.add_argument("--steps", type=int, default=3000)
-    parser.add_argument("--batch_size", type=int, default=32)
-    parser.add_argument("--norm", default="instance", choices=["instance", "none"])
-    parser.add_argument("--save_dir", default=None)
+    parser.add_argument("--mappings", default="all")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--pix2pix", type=int, default=1, help="pix2pix seeds (0 = none)")
+    parser.add_argument("--set", action="append", help="cyclegan recipe override")
     parser.add_argument("--figure", default="docs/cyclegan_digits.png")
     args = parser.parse_args()
-    import keras
-
     import kerasgen
+    from kerasgen import data as data_lib
 
-    keras.utils.set_random_seed(0)
-    T = kerasgen.data.DIGIT_TRANSFORMS[args.transform]
-    train, test = digits16("train"), digits16("test")
-    unpaired = kerasgen.data.digits_translation(args.transform, 16, args.batch_size, seed=0,
-                                                repeat=True)
-    rows, result = [], {"transform": args.transform}
-    model = kerasgen.CycleGAN(seed=0, **dict(CYCLEGAN, norm=args.norm))
-    model.compile(**{name: kerasgen.models.adam_with_linear_decay(args.steps)
-                     for name in model.optimizer_specs})
-    start = time.time()
-    model.fit(unpaired, steps_per_epoch=args.steps, epochs=1, verbose=0)
-    wall = time.time() - start
-    translated = model.translate(test, "x2y")
-    l1 = float(np.mean(np.abs(translated - T(test))))
-    cycle = float(np.mean(np.abs(model.translate(translated, "y2x") - test)))
-    rows.append([f"CycleGAN (unpaired halves, norm={args.norm}, {args.steps} steps)", f"{l1:.4f}", f"{cycle:.4f}",
-                 f"{wall:.0f}"])
-    result["cyclegan"] = {"l1_to_truth": l1, "cycle_l1": cycle, "wall_s": wall,
-                          "steps": args.steps}
-    p2p = kerasgen.Pix2Pix(seed=0, **PIX2PIX)
-    p2p.compile()
-    paired = kerasgen.data.digits_translation(args.transform, 16, args.batch_size, paired=True,
-                                              seed=0, repeat=True)
-    start = time.time()
-    p2p.fit(paired, steps_per_epoch=args.steps // 2, epochs=1, verbose=0)
-    p_wall = time.time() - start
-    p_l1 = float(np.mean(np.abs(p2p.translate(test) - T(test))))
-    rows.append([f"pix2pix (aligned pairs, {args.steps // 2} steps)", f"{p_l1:.4f}", "-",
-                 f"{p_wall:.0f}"])
-    result["pix2pix"] = {"l1_to_truth": p_l1, "wall_s": p_wall, "steps": args.steps // 2}
-    print(f"transform T = {args.transform}; 447 held-out test digits, 16 px, [-1, 1] scale")
-    print(markdown_table(["model", "mean L1(G(x), T(x))", "cycle L1", "train wall s"], rows))
-    print("goal: L1 to the truth <= 0.05 within 600 s")
-    if args.figure:
-        grid = np.concatenate([test[:8], translated[:8], T(test[:8]),
-                               p2p.translate(test[:8])])
-        kerasgen.images.save_image_grid(grid, args.figure, ncols=8)
-        print(f"figure (rows: input, CycleGAN G(x), truth T(x), pix2pix): {args.figure}")
-    write_result("cyclegan_digits", result)
-    if args.save_dir:
-        kerasgen.save_preset(model, os.path.join(args.save_dir, "cyclegan_digits"),
-                             include_optimizer=False, metadata={
-            "recipe": "cyclegan_digits", "dataset": f"sklearn digits 16 px, T = {args.transform}",
-            "metric": result["cyclegan"],
-            "command": f"python bench/cyclegan_digits.py --norm {args.norm} --save_dir "
-                       f"{args.save_dir}"})
+    sets = parse_sets(args.set)
+    names = list(MAPPINGS) if args.mappings == "all" else args.mappings.split(",")
+    rows, raw, figure_rows = [], {}, {}
+    for name in names:
+        mapping, channels = MAPPINGS[name]
+        ov = overrides_for(mapping, channels, "channels")
+        model_overrides = dict(ov["model"], **sets["model"])
+        extra = {k: v for k, v in sets.items() if k not in ("model", "compile")}
+        runs = []
+        for seed in range(args.seeds):
+            model, info = train_recipe("cyclegan_digits", seed=seed, model=model_overrides,
+                                       compile=sets["compile"], data=ov["data"],
+                                       evaluation=ov["evaluation"], **extra)
+            m = info["metric"]
+            runs.append(dict(l1=m["l1_to_truth"], cycle=m.get("cycle_l1"),
+                             identity=m["floor_l1_to_truth"], fit_s=info["fit_s"],
+                             steps=info["steps"]))
+            print(f"cyclegan {name} seed {seed}: L1 {m['l1_to_truth']:.4f} (identity "
+                  f"{m['floor_l1_to_truth']:.4f}), cycle {m.get('cycle_l1', 0):.4f}, "
+                  f"{info['fit_s']:.0f} s", flush=True)
+            if seed == 0 and name in ("invert", "rot90", "permute_channels"):
+                test = data_lib.digits_images("test", 16, channels,
+                                              None if channels == 1 else TINT_SEED + 1)[:8]
+                truth = data_lib.image_mapping(mapping)(test)
+                figure_rows[name] = (test, model.translate(test), truth)
+        p2p = []
+        for seed in range(args.pix2pix):
+            pov = overrides_for(mapping, channels, "in_channels")
+            pov["data"]["paired"] = True
+            _, info = train_recipe("pix2pix_digits", seed=seed, model=pov["model"],
+                                   data=pov["data"], evaluation=pov["evaluation"])
+            p2p.append(info["metric"]["l1_to_truth"])
+            print(f"pix2pix {name} seed {seed}: L1 {p2p[-1]:.4f}, {info['fit_s']:.0f} s",
+                  flush=True)
+        raw[name] = {"mapping": mapping, "cyclegan": runs, "pix2pix": p2p}
+        rows.append([data_lib.mapping_name(mapping) + (" (RGB)" if channels == 3 else ""),
+                     mean_se([r["l1"] for r in runs], 4),
+                     f"{runs[0]['identity']:.4f}",
+                     mean_se(p2p, 4) if p2p else "-",
+                     mean_se([r["cycle"] for r in runs], 4),
+                     f"{runs[0]['steps']}", f"{np.mean([r['fit_s'] for r in runs]):.0f}"])
+    print(f"\nheld-out test digits, 16 px, [-1, 1]; CycleGAN {args.seeds} seed(s), mean ± s.e.")
+    print(markdown_table(["mapping T", "CycleGAN L1(G(x), T(x))", "identity L1(x, T(x))",
+                          "pix2pix (paired)", "cycle L1", "steps", "fit s/run"], rows))
+    print("goal: L1 to the truth <= 0.05 for every mapping, <= 600 s of training each")
+    if args.figure and figure_rows:
+        rgb = lambda a: a if a.shape[-1] == 3 else np.repeat(a, 3, -1)  # noqa: E731
+        rows_fig = {}
+        for name, (x, g, t) in figure_rows.items():
+            rows_fig.update({f"{name}: x": rgb(x), f"{name}: G(x)": rgb(g),
+                             f"{name}: T(x)": rgb(t)})
+        kerasgen.figures.image_rows(rows_fig, args.figure,
+                                    title="CycleGAN on held-out digits: input, translation, truth")
+    write_result("cyclegan_digits", raw)
 
 
 if __name__ == "__main__":

@@ -480,26 +480,119 @@ def paired_folders(input_dir, target_dir, image_size=256, channels=3, target_cha
     return _finish(ds, batch_size, False, seed, repeat, False, cache=False)
 
 
-DIGIT_TRANSFORMS = {"invert": lambda x: -x, "flip": lambda x: x[..., :, ::-1, :]}
+# ---------------------------------------------------------------------------------- mappings
+def _gamma(x, gamma):
+    return 2.0 * np.power(np.clip((x + 1.0) / 2.0, 0.0, 1.0), gamma) - 1.0
 
 
-def digits_translation(transform="invert", image_size=16, batch_size=32, paired=False,
-                       split="train", seed=None, repeat=False):
-    """Digits in domain X and T(digits) in domain Y for a known invertible transform T.
+def _affine(x, scale, offset):
+    return scale * x + offset
+
+
+def _shift(x, dy, dx):
+    return np.roll(x, (int(dy), int(dx)), axis=(-3, -2))
+
+
+def _permute_channels(x, order):
+    order = list(order)
+    if x.shape[-1] != len(order) or sorted(order) != list(range(len(order))):
+        raise ValueError(f"`order` {order} must permute the {x.shape[-1]} channels of the "
+                         f"images.")
+    return x[..., order]
+
+
+#: invertible mappings of images (N, H, W, C) in [-1, 1]: name -> (function, default parameters)
+IMAGE_MAPPINGS = {
+    "invert": (lambda x: -x, {}),
+    "gamma": (_gamma, {"gamma": 0.5}),
+    "affine": (_affine, {"scale": 0.6, "offset": -0.3}),
+    "hflip": (lambda x: x[..., :, ::-1, :], {}),
+    "vflip": (lambda x: x[..., ::-1, :, :], {}),
+    "rot90": (lambda x, k=1: np.rot90(x, k, axes=(-3, -2)), {"k": 1}),
+    "transpose": (lambda x: np.swapaxes(x, -3, -2), {}),
+    "shift": (_shift, {"dy": 2, "dx": 3}),
+    "permute_channels": (_permute_channels, {"order": [1, 2, 0]}),
+}
+
+
+def image_mapping(mapping):
+    """A known invertible mapping of images in [-1, 1], as a function of NumPy arrays.
+
+    Args:
+        mapping: a name of `IMAGE_MAPPINGS` ("invert", "gamma", "affine", "hflip", "vflip",
+            "rot90", "transpose", "shift", "permute_channels"), or a dict `{"name": ...,
+            **parameters}` (e.g. `{"name": "gamma", "gamma": 2.0}`, `{"name": "rot90", "k": 3}`,
+            `{"name": "shift", "dy": -1, "dx": 2}` (cyclic), `{"name": "affine", "scale": 0.5,
+            "offset": 0.2}`, `{"name": "permute_channels", "order": [2, 0, 1]}`).
+
+    Example:
+        >>> f = image_mapping({"name": "gamma", "gamma": 2.0})
+        >>> f(np.array([[[[-1.0], [0.0], [1.0]]]])).ravel().tolist()
+        [-1.0, -0.5, 1.0]
+    """
+    spec = {"name": mapping} if isinstance(mapping, str) else dict(mapping or {})
+    name = spec.pop("name", None)
+    if name not in IMAGE_MAPPINGS:
+        raise ValueError(f"Unknown image mapping {name!r}; expected one of "
+                         f"{', '.join(sorted(IMAGE_MAPPINGS))} (a name or a dict with 'name').")
+    function, defaults = IMAGE_MAPPINGS[name]
+    unknown = sorted(set(spec) - set(defaults))
+    if unknown:
+        raise ValueError(f"Image mapping {name!r} takes {sorted(defaults) or 'no parameters'}; "
+                         f"got {unknown}.")
+    params = dict(defaults, **spec)
+    return lambda images: np.ascontiguousarray(
+        function(np.asarray(images, np.float32), **params), dtype=np.float32)
+
+
+def mapping_name(mapping):
+    """A short label of a mapping spec, e.g. 'gamma(gamma=2.0)'."""
+    if isinstance(mapping, str):
+        return mapping
+    spec = dict(mapping)
+    name = spec.pop("name")
+    return f"{name}({', '.join(f'{k}={v}' for k, v in sorted(spec.items()))})" if spec else name
+
+
+def digits_images(split="train", image_size=16, channels=1, tint_seed=None):
+    """Digits of a split as a NumPy array (N, size, size, channels) in [-1, 1].
+
+    With `channels=3` and `tint_seed`, each digit is drawn in its own random colour on black
+    (seeded), so that colour mappings (e.g. channel permutations) have something to act on.
+    """
+    images = next(iter(digits(split, image_size=image_size, batch_size=2000,
+                              shuffle=False))).numpy()
+    if channels == 3:
+        if tint_seed is None:
+            images = np.repeat(images, 3, axis=-1)
+        else:
+            colours = np.random.default_rng(tint_seed).uniform(0.25, 1.0, (len(images), 1, 1, 3))
+            images = ((images + 1.0) / 2.0 * colours * 2.0 - 1.0).astype(np.float32)
+    elif channels != 1:
+        raise ValueError(f"`channels` must be 1 or 3, got {channels!r}.")
+    return images
+
+
+def digits_translation(mapping="invert", image_size=16, batch_size=32, paired=False,
+                       split="train", seed=None, repeat=False, channels=1, tint_seed=None):
+    """Digits in domain X and T(digits) in domain Y for a known invertible mapping T.
 
     With `paired=False` (CycleGAN), X is the first half of the split and Y is T of the *other*
     half, each shuffled on its own, so no pair (x, T(x)) is ever seen. With `paired=True`
     (pix2pix), the batches are aligned pairs (x, T(x)) of the whole split.
 
     Args:
-        transform: "invert" (x -> -x on the [-1, 1] scale) or "flip" (horizontal mirror).
+        mapping: any mapping `image_mapping` accepts (a name or a dict with parameters).
+        channels, tint_seed: grey digits, or RGB digits each in its own colour (see
+            `digits_images`), e.g. for `permute_channels`.
+
+    Example:
+        >>> ds = digits_translation({"name": "rot90"}, image_size=8, batch_size=4, seed=0)
+        >>> [t.shape for t in next(iter(ds))]
+        [TensorShape([4, 8, 8, 1]), TensorShape([4, 8, 8, 1])]
     """
-    if transform not in DIGIT_TRANSFORMS:
-        raise ValueError(f"Unknown transform {transform!r}; expected one of "
-                         f"{sorted(DIGIT_TRANSFORMS)}.")
-    t = DIGIT_TRANSFORMS[transform]
-    images = next(iter(digits(split, image_size=image_size, batch_size=2000, shuffle=False)))
-    images = images.numpy()
+    t = image_mapping(mapping)
+    images = digits_images(split, image_size, channels, tint_seed)
     if paired:
         ds = tf.data.Dataset.from_tensor_slices((images, t(images)))
         return _finish(ds, batch_size, True, seed, repeat, False, cache=False, buffer=len(images))

@@ -3,7 +3,11 @@
 TF Serving itself (`tensorflow_model_server`) is a separate binary; these helpers do the same
 conversion it does — `TensorProto` inputs to tensors, the named signature, tensors back to
 `TensorProto` outputs — so an export can be checked against the serving API's own protos, and
-inputs with a wrong name, dtype or shape get a clear error instead of a server-side failure.
+inputs with a wrong name, dtype, rank or size get a clear error instead of a server-side failure.
+Inputs holding NaN or infinity are refused too (a generator or translator fed NaN returns NaN
+everywhere, which no client wants): the error names the input and how many values are not
+finite. A request that fails these checks raises `ValueError` and touches nothing else; the
+loaded model keeps serving.
 """
 
 import numpy as np
@@ -33,6 +37,9 @@ def check_inputs(signature, inputs):
         if not spec.shape.is_compatible_with(value.shape):
             raise ValueError(f"Input {key!r} must have shape {spec.shape.as_list()} (None = any), "
                              f"got {list(value.shape)}.")
+        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+            raise ValueError(f"Input {key!r} has {int(np.sum(~np.isfinite(value)))} value(s) "
+                             "that are NaN or infinite; send finite numbers.")
         tensors[key] = tf.constant(value)
     return tensors
 

@@ -315,6 +315,39 @@ class ContractTests:
             for a, b in zip(getattr(model, name).variables, getattr(loaded, name).variables):
                 np.testing.assert_array_equal(np.array(a), np.array(b))
 
+    @staticmethod
+    def _check_serving_refuses_bad_requests(export_dir, inputs):
+        """Through `kerasgen.serving.predict`: a good request answers; a wrong dtype, rank,
+        size or a NaN gets a ValueError naming the input, and the model keeps serving."""
+        from tensorflow_serving.apis import predict_pb2
+
+        from kerasgen import serving
+
+        loaded = tf.saved_model.load(export_dir)
+
+        def request(values):
+            req = predict_pb2.PredictRequest()
+            req.model_spec.signature_name = "serving_default"
+            for key, value in values.items():
+                req.inputs[key].CopyFrom(tf.make_tensor_proto(value))
+            return req
+
+        good = serving.predict(loaded, request(inputs))
+        assert good.outputs
+        key, value = next(iter(inputs.items()))
+        bad_cases = {"dtype": value.astype("float64"), "rank": value[0],
+                     "size": np.concatenate([value, value[..., :1]], axis=-1)}
+        nan = value.astype("float32").copy()
+        nan.flat[0] = np.nan
+        bad_cases["NaN"] = nan
+        for case, bad in bad_cases.items():
+            with pytest.raises(ValueError, match=repr(key)):
+                serving.predict(loaded, request(dict(inputs, **{key: bad})))
+        again = serving.predict(loaded, request(inputs))
+        for name in good.outputs:
+            np.testing.assert_array_equal(tf.make_ndarray(again.outputs[name]),
+                                          tf.make_ndarray(good.outputs[name]))
+
     def test_export_reloads_in_fresh_process(self, tmp_path):
         model = self.make_model()
         model.compile()
@@ -343,6 +376,7 @@ class ContractTests:
         assert sorted(outputs) == sorted(reference)
         for key, value in reference.items():
             np.testing.assert_allclose(outputs[key], np.array(value), atol=1e-5)
+        self._check_serving_refuses_bad_requests(export_dir, inputs)
         cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
         if os.path.exists(cli):
             shown = subprocess.run([cli, "show", "--all", "--dir", export_dir], check=True,

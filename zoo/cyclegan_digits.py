@@ -12,10 +12,10 @@ RECIPE = {
                           "registered_name": "kerasgen>linear_decay"},
         "beta_1": 0.5}} for name in ("g_optimizer", "f_optimizer", "dx_optimizer",
                                      "dy_optimizer")},
-    "data": {"builder": "digits_translation", "transform": "invert", "image_size": 16},
+    "data": {"builder": "digits_translation", "mapping": "invert", "image_size": 16},
     "dataset": "sklearn digits at 16 px: X = first 500, Y = inverted last 500 (train split)",
     "resolution": 16,
     "batch_size": 32,
     "steps": 3000,
-    "evaluation": {"kind": "translation", "transform": "invert", "split": "test"},
+    "evaluation": {"kind": "translation", "mapping": "invert", "split": "test"},
 }
