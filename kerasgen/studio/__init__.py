@@ -144,10 +144,9 @@ def _latent(payload, name, latent_dim):
     if (not isinstance(value, list) or len(value) != latent_dim
             or not all(_is_number(v) for v in value)):
         raise BadRequest(f"`{name}` must be a list of {latent_dim} finite numbers.")
-    z = np.asarray(value, np.float32)
-    if not np.all(np.isfinite(z)) or np.abs(z).max() > 100:
+    if any(abs(v) > 100 for v in value):
         raise BadRequest(f"`{name}` values must lie in [-100, 100].")
-    return z
+    return np.asarray(value, np.float32)
 
 
 def _strokes(payload, limits):
@@ -431,11 +430,6 @@ def make_app(studio):
     app.router.add_get("/static/{name}", page)
     app.router.add_get("/api/info", info)
     app.router.add_post("/api/{route}", api)
-
-    async def close(app):
-        studio.close()
-
-    app.on_cleanup.append(close)
     return app
 
 
@@ -512,6 +506,7 @@ def serve(studio, host="127.0.0.1", port=8000, print_fn=print):
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
+            studio.close()
 
     try:
         asyncio.run(main())
