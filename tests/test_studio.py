@@ -218,6 +218,15 @@ def test_studio_refuses_a_model_without_images():
         studio.Studio(gan)
 
 
+def test_studio_script_refuses_a_model_without_images_in_one_line():
+    result = subprocess.run(
+        [sys.executable, "-m", "kerasgen.cli.studio", "--model=gan_grid25", "--port=0"],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "kerasgen.studio: error: The studio needs an image model" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # ------------------------------------------------------------------------------- real server
 def _rss_mib(pid):
     with open(f"/proc/{pid}/status") as f:

@@ -30,13 +30,12 @@ def main(argv):
                                default_steps=min(100, FLAGS.max_steps),
                                time_limit=FLAGS.time_limit)
         model = kerasgen.load(FLAGS.model)
-        encoder = None
+        server = studio.Studio(model, name=FLAGS.model, limits=limits,
+                               smooth_weight=FLAGS.smooth_weight)  # checks the model first
         if FLAGS.encoder_steps:
             print(f"kerasgen studio: training the projection encoder ({FLAGS.encoder_steps} "
                   "steps)", flush=True)
-            encoder = editing.train_encoder(model, steps=FLAGS.encoder_steps)
-        server = studio.Studio(model, name=FLAGS.model, encoder=encoder, limits=limits,
-                               smooth_weight=FLAGS.smooth_weight)
+            server.encoder = editing.train_encoder(model, steps=FLAGS.encoder_steps)
         server.warm_up()
     except (ValueError, FileNotFoundError, ImportError) as e:
         return fail("studio", e)

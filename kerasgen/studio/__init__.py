@@ -25,8 +25,12 @@ result (`"timed_out": true`). Every malformed request gets a 4xx whose JSON body
 `{"error": ...}` says what was wrong.
 
 Example:
-    >>> Limits().max_jobs, Limits(max_steps=50).max_steps
-    (2, 50)
+    >>> Limits().max_jobs, Limits(max_steps=200).max_steps
+    (2, 200)
+    >>> Limits(max_jobs=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: `max_jobs` must be a positive integer, got 0.
 """
 
 import asyncio
@@ -74,6 +78,19 @@ class Limits:
     max_jobs: int = 2
     time_limit: float = 10.0
     max_seed: int = 2**31 - 1
+
+    def __post_init__(self):
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if field.name == "time_limit":
+                if not (_is_number(value) and value >= 0):
+                    raise ValueError(f"`time_limit` must be a number of seconds >= 0, got "
+                                     f"{value!r}.")
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"`{field.name}` must be a positive integer, got {value!r}.")
+        if self.default_steps > self.max_steps:
+            raise ValueError(f"`default_steps` ({self.default_steps}) must not exceed "
+                             f"`max_steps` ({self.max_steps}).")
 
 
 class BadRequest(ValueError):
