@@ -450,63 +450,6 @@ def make_app(studio):
     return app
 
 
-class Server:
-    """The studio served from a background thread (for tests and notebooks).
-
-    `with Server(studio) as server:` starts it on 127.0.0.1 (port 0 picks a free one);
-    `server.url` is its address.
-    """
-
-    def __init__(self, studio, host="127.0.0.1", port=0):
-        self.studio, self.host, self.port = studio, host, port
-        self.url = None
-        self._loop = None
-        self._thread = None
-
-    def start(self):
-        web = _require_aiohttp()
-        ready = threading.Event()
-        failure = []
-
-        def run():
-            loop = self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            runner = web.AppRunner(make_app(self.studio), access_log=None)
-            try:
-                loop.run_until_complete(runner.setup())
-                site = web.TCPSite(runner, self.host, self.port)
-                loop.run_until_complete(site.start())
-                self.url = f"http://{self.host}:{runner.addresses[0][1]}"
-            except BaseException as e:  # reported to the caller of start()
-                failure.append(e)
-                ready.set()
-                return
-            ready.set()
-            try:
-                loop.run_forever()
-            finally:
-                loop.run_until_complete(runner.cleanup())
-                loop.close()
-
-        self._thread = threading.Thread(target=run, name="kerasgen-studio-server", daemon=True)
-        self._thread.start()
-        ready.wait(60)
-        if failure:
-            raise failure[0]
-        return self
-
-    def stop(self):
-        if self._loop is not None and self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(30)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
 def serve(studio, host="127.0.0.1", port=8000, print_fn=print):
     """Serves `studio` until interrupted (Ctrl-C). `port=0` picks a free port; the address is
     printed as `kerasgen studio: serving <model> at http://HOST:PORT/`."""
