@@ -29,8 +29,7 @@ from common import markdown_table, write_result  # noqa: E402
 
 
 def classifier():
-    import keras  # noqa: F401
-
+    """The shipped digits classifier as images (any size, [-1, 1]) -> class probabilities."""
     from kerasgen.metrics import extractors
 
     model = extractors.digits_classifier()
@@ -61,6 +60,8 @@ def main():
     parser.add_argument("--pixels", default="16,32", help="stroke sizes k (pixels of 256)")
     parser.add_argument("--smooth_weight", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--figure", default="docs/igan_digits.png",
+                        help="examples of the first stroke size: digit, pasted strokes, edit")
     args = parser.parse_args()
     import keras
 
@@ -131,6 +132,12 @@ def main():
                                        smooth_weight=args.smooth_weight)[1])
         seconds = (time.time() - start) / len(x)
         edited = np.stack(edited)
+        if args.figure and k == int(args.pixels.split(",")[0]):
+            n = min(12, len(x))
+            kerasgen.figures.image_rows(
+                {"test digit": x[:n], "strokes pasted": pasted[:n], "iGAN edit": edited[:n]},
+                args.figure, column_titles=[f"{a} -> {c}" for a, c in zip(y[:n], b[:n])],
+                title=f"{args.model}: edits by the {k} most different pixels")
         outside = 1.0 - mask
         for name, images, ms in [("unedited (projection)", projected, None),
                                  ("strokes pasted on the pixels", pasted, None),
@@ -154,6 +161,8 @@ def main():
     print(markdown_table(["k pixels", "result", "share classified as the target class",
                           "mean P(target)", "MSE on the strokes", "MSE outside the strokes",
                           "ms / edit"], edit_rows))
+    if args.figure:
+        print(f"\nexamples (k = {args.pixels.split(',')[0]}): {args.figure}")
     write_result("igan", result)
 
 
