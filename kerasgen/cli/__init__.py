@@ -8,6 +8,7 @@
 | `python -m kerasgen.cli.export` (`kerasgen-export`)     | `GenerativeModel.export`               |
 | `python -m kerasgen.cli.demos` (`kerasgen-demos`)       | `kerasgen.demos.draw_figures`          |
 | `python -m kerasgen.cli.train_digits_classifier`        | `kerasgen.metrics.extractors.train_digits_classifier` |
+| `python -m kerasgen.cli.studio` (`kerasgen-studio`)     | `kerasgen.studio.serve` (needs the `studio` extra) |
 
 A script prints one line `kerasgen.<script>: error: ...` and exits 1 on bad input (a ValueError or
 FileNotFoundError from the library), never a traceback.

@@ -485,6 +485,31 @@ class GAN(GenerativeModel):
         spec = tf.TensorSpec((None, self.latent_dim), tf.float32, name="z")
         return {"generate": (serve, [spec])}
 
+    # -- iGAN: projection and editing on the learned manifold (logic in kerasgen.editing)
+    def project(self, images, steps=100, encoder=None, **kwargs):
+        """Latents whose generations match `images`, and the reconstructions: `(z, x_hat)`.
+
+        See `kerasgen.editing.project` (encoder guess refined by optimization; `kwargs`:
+        restarts, prior_weight, seed, learning_rate, time_limit).
+        """
+        from kerasgen import editing
+
+        return editing.project(self, images, steps=steps, encoder=encoder, **kwargs)
+
+    def edit(self, image=None, mask=None, target=None, **kwargs):
+        """Moves `image` (or a latent `z=`) on the manifold until it matches the strokes
+        (`mask`, `target`); returns `(z, edited)`. See `kerasgen.editing.edit`."""
+        from kerasgen import editing
+
+        return editing.edit(self, image, mask, target, **kwargs)
+
+    def interpolate_images(self, x0, x1, steps=8, **kwargs):
+        """Generations along the latent path between the projections of two images.
+        See `kerasgen.editing.interpolate_images`."""
+        from kerasgen import editing
+
+        return editing.interpolate_images(self, x0, x1, steps=steps, **kwargs)
+
 
 def _non_negative(value, name):
     value = float(value)
