@@ -337,7 +337,7 @@ def options(repeats=3):
 
 # ------------------------------------------------------------------------------ input pipeline
 def pipeline(steps=60, repeats=3):
-    """DCGAN-16 on the digits as `kerasgen.train` feeds it, against an in-memory batch.
+    """DCGAN-16 on the digits as `kerasgen.cli.train` feeds it, against an in-memory batch.
 
     `kerasgen.data.digits` caches the decoded, resized images and prefetches batches; the variant
     without cache and prefetch resizes every image every epoch, in the training thread's turn.
@@ -417,19 +417,19 @@ def gpu(batch=128, steps=50):
 
 def decisions(option_results, threshold=1.05):
     """Prints which options measured faster and which recipes use them (read from the zoo)."""
-    from kerasgen import presets
+    from kerasgen import recipes
 
     faster = {}
     for r in option_results:
         if r.get("relative_to_default", 0) >= threshold:
             faster.setdefault(r["option"], []).append(f"{r['case']} {r['relative_to_default']:.2f}x")
-    spe_recipes = sorted(name for name, recipe in presets.recipes().items()
+    spe_recipes = sorted(name for name, recipe in recipes.recipes().items()
                          if (recipe.get("compile") or {}).get("steps_per_execution", 1) > 1)
     print(f"\nFaster than the default by >= {(threshold - 1) * 100:.0f}%: " + ("; ".join(
         f"{option}: {', '.join(cases)}" for option, cases in faster.items()) or "none"))
     slower = sorted({r["option"] for r in option_results} - set(faster) - {OPTIONS[0][0]})
     print("Kept: steps_per_execution in the recipes " + ", ".join(spe_recipes) + " (python -m "
-          "kerasgen.train uses the recipe's value; --steps_per_execution overrides it). "
+          "kerasgen.cli.train uses the recipe's value; --steps_per_execution overrides it). "
           "Not faster on any model here, so not used: " + (", ".join(slower) or "none") + ".")
     return {"faster": faster, "steps_per_execution_recipes": spe_recipes}
 
