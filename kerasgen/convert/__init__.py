@@ -34,7 +34,14 @@ def parse_checkpoints(model, checkpoints):
     """`{network attribute: path}` from a path, a list of `"NETWORK=PATH"`/`PATH` strings, or a
     dict. A bare path goes to the family's default network (CycleGAN: generator_g, the
     reference's G_A; pix2pix and DCGAN: generator). The reference's names (G_A, G_B, D_A, D_B,
-    G, D, netG, netD) are accepted too."""
+    G, D, netG, netD) are accepted too.
+
+    Example:
+        >>> model = kerasgen.DCGAN(image_size=16, channels=1, latent_dim=4, base_filters=2,
+        ...                        layout="pytorch")
+        >>> parse_checkpoints(model, ["netD=netD_epoch_24.pth", "netG_epoch_24.pth"])
+        {'discriminator': 'netD_epoch_24.pth', 'generator': 'netG_epoch_24.pth'}
+    """
     family = type(model).__name__
     if isinstance(checkpoints, (str, os.PathLike)):
         checkpoints = [os.fspath(checkpoints)]

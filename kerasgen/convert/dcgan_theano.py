@@ -102,7 +102,13 @@ def _units_to_keras(v, channels):
 
 def generator_spec(generator):
     """`[(name, Theano shape, [(Keras variable, convert(array))])]` for a `dcgan_generator(
-    layout="theano")`, in the order of the published list."""
+    layout="theano")`, in the order of the published list.
+
+    Example:
+        >>> g = kerasgen.models.dcgan_generator(100, 32, 3, kernel_size=5, layout="theano")
+        >>> [(name, shape) for name, shape, _ in generator_spec(g)][:4]
+        [('w', (100, 4096)), ('g', (4096,)), ('b', (4096,)), ('w2', (256, 128, 5, 5))]
+    """
     project = generator.get_layer("project")
     nz, units = project.kernel.shape
     c0 = units // 16

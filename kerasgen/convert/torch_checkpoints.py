@@ -124,7 +124,14 @@ def _count(network, pattern):
 
 def resnet_generator_keys(network):
     """Keys of junyanz's `ResnetGenerator` (padding_type reflect, no dropout) for a kerasgen
-    `resnet_generator(layout="pytorch")`."""
+    `resnet_generator(layout="pytorch")`.
+
+    Example:
+        >>> g = kerasgen.models.resnet_generator(32, 3, 4, num_residual_blocks=9,
+        ...                                      layout="pytorch")
+        >>> resnet_generator_keys(g)[-1]  # resnet_9blocks' output convolution
+        ('model.26', 'conv_out', 'conv')
+    """
     downs = _count(network, "down_{}")
     blocks = _count(network, "res_{}_conv_0")
     entries = [("model.1", "conv_in", "conv"), ("model.2", "norm_in", "norm")]
