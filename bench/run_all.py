@@ -24,6 +24,8 @@ BENCHES = [  # speed first, while the machine is quietest; pipeline reads speed'
     ("GAN family on 2-D mixtures: mode coverage (PacGAN protocol)", "gan_toy.py", []),
     ("DCGAN / WGAN-GP on digits: samples and digits metrics", "gan_digits.py", []),
     ("CycleGAN / pix2pix on digits with a known transform", "cyclegan_digits.py", []),
+    ("The DCGAN paper's SVHN generator (converted): inference vs batch statistics",
+     "dcgan_svhn.py", []),
 ]
 
 
