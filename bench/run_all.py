@@ -25,6 +25,8 @@ BENCHES = [  # speed first, while the machine is quietest; pipeline reads speed'
     ("DCGAN / WGAN-GP on digits: samples and digits metrics", "gan_digits.py", []),
     ("CycleGAN / pix2pix on digits with a known transform", "cyclegan_digits.py", []),
     ("iGAN on digits: projection of held-out digits and edits by strokes", "igan.py", []),
+    ("The DCGAN paper's SVHN generator (converted): inference vs batch statistics",
+     "dcgan_svhn.py", []),
 ]
 
 

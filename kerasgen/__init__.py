@@ -17,8 +17,8 @@ from kerasgen import backend as _backend
 
 _backend.check_backend()
 
-from kerasgen import (callbacks, data, figures, losses, metrics, models,  # noqa: E402,F401
-                      optimizers, recipes)
+from kerasgen import (callbacks, convert, data, figures, losses, metrics,  # noqa: E402,F401
+                      models, optimizers, recipes)
 from kerasgen.models import (DCGAN, GAN, VAE, WGAN, WGANGP, CycleGAN,  # noqa: E402,F401
                              GenerativeModel, Pix2Pix)
 from kerasgen.presets import list_models, load, save_preset  # noqa: E402,F401

@@ -162,7 +162,10 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
         name: a recipe name (see `list_models()`), a preset directory path (or a training
             `model_dir`, whose `preset/` is used), or a `.keras` file saved by `model.save`.
         weights: "pretrained" (default; an error if none can be found, never random weights),
-            None for the untrained architecture, or a path to a `.weights.h5` file.
+            None for the untrained architecture, a path to a `.weights.h5` file, or a PyTorch
+            checkpoint of the reference implementation (`.pth`, `.pt`; or a dict
+            `{network: path}`) for a recipe built with `layout="pytorch"`, converted on the fly
+            by `kerasgen.convert` (needs PyTorch).
         training: False (default) loads the networks for sampling, without optimizer state.
             True also compiles the model with the recipe's optimizers and restores their state
             when the weights file holds it, for fine-tuning or resuming.
@@ -179,8 +182,11 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
         >>> model.generate(64, seed=0).shape
         (64, 16, 16, 1)
     """
-    if weights not in ("pretrained", None) and not isinstance(weights, (str, os.PathLike)):
+    if weights not in ("pretrained", None) and not isinstance(weights, (str, os.PathLike, dict)):
         raise ValueError(f"`weights` must be 'pretrained', None or a path, got {weights!r}.")
+    from kerasgen.convert.torch_checkpoints import is_torch_checkpoint
+
+    torch_weights = isinstance(weights, dict) or is_torch_checkpoint(weights)
     name = os.fspath(name) if isinstance(name, os.PathLike) else name
     if not isinstance(name, str):
         raise ValueError(f"`name` must be a recipe name or a path, got {name!r}.")
@@ -207,6 +213,8 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
                 model, _ = read_preset_dir(preset, safe_mode=safe_mode)
         if model is None:
             model = recipes.build_from_recipe(recipe)
+    if torch_weights:
+        weights_path = None
     if training:
         if recipe is not None:
             recipes.compile_model(model, recipe)
@@ -216,4 +224,17 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
         sha = (weights_lib.expected_sha256(weights_path, recipe) if weights == "pretrained"
                else None)
         weights_lib.load_into(model, weights_path, sha256=sha)
+    if torch_weights:
+        _load_torch_weights(model, weights)
     return model
+
+
+def _load_torch_weights(model, weights):
+    import warnings
+
+    from kerasgen import convert
+
+    for record in convert.load_checkpoints(model, weights):
+        warnings.warn(f"Converted PyTorch checkpoint {record['file']} into {record['network']} "
+                      f"(sha256 {record['sha256']}; no published hash was checked).",
+                      stacklevel=3)

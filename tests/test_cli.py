@@ -85,7 +85,8 @@ def test_every_script_has_a_console_entry_point():
     points = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="console_scripts")
               if ep.name.startswith("kerasgen-")}
     assert set(points) == {f"kerasgen-{n}" for n in ("train", "sample", "evaluate", "export",
-                                                     "demos", "studio")}
+                                                     "demos", "studio",
+                                                     "convert")}
     for name, target in points.items():
         module, function = target.split(":")
         tree = ast.parse(open(importlib.util.find_spec(module).origin).read())

@@ -19,23 +19,60 @@ tanh, with reflection padding and instance normalization. Discriminator: the 70x
 C64-C128-C256-C512 (no normalization on the first layer), one output per patch. Instance
 normalization is Keras's `GroupNormalization(groups=-1)` (one group per channel = instance norm):
 a maintained Keras layer, with a learned affine transform, so nothing custom is needed.
+
+`layout="pytorch"` builds the layers of the authors' reference implementation
+(github.com/junyanz/pytorch-CycleGAN-and-pix2pix) exactly: instance norm without affine
+parameters, convolution biases, PyTorch's symmetric padding and `ConvTranspose2d(output_padding=1)`
+upsampling; its published generators (e.g. horse2zebra.pth) then convert with
+`python -m kerasgen.cli.convert` and compute the same function.
 """
 
 import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
-from kerasgen.models.layers import ReflectionPadding2D, gan_initializer, instance_norm
+from kerasgen.models.layers import (ReflectionPadding2D, conv2d, conv2d_transpose,
+                                     gan_initializer, instance_norm)
 from kerasgen.models.translation import TranslationModel
 
 
+LAYOUTS = ("kerasgen", "pytorch")
+
+
+def check_layout(layout, choices=LAYOUTS):
+    """Returns `layout` if it is one of `choices`, else raises ValueError naming them."""
+    if layout not in choices:
+        raise ValueError(f"`layout` must be one of {', '.join(map(repr, choices))}; "
+                         f"got {layout!r}.")
+    return layout
+
+
 def resnet_generator(image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
-                     num_downsamplings=2, norm="instance", name="generator"):
+                     num_downsamplings=2, norm="instance", layout="kerasgen",
+                     name="generator"):
     """The CycleGAN ResNet generator (c7s1-f, downsamplings, residual blocks, upsamplings).
 
-    `norm="none"` drops instance normalization: instance norm discards each image's intensity
-    statistics, which matters when a translation must keep exact grey levels.
+    Args:
+        norm: "instance" or "none". `norm="none"` drops instance normalization: instance norm
+            discards each image's intensity statistics, which matters when a translation must
+            keep exact grey levels.
+        layout: "kerasgen" (instance norm with a learned affine transform, no convolution
+            biases, Keras "same" padding) or "pytorch": the layers of the reference
+            implementation (junyanz/pytorch-CycleGAN-and-pix2pix `ResnetGenerator`) exactly:
+            instance norm without affine parameters (`InstanceNorm2d`'s default), a bias in every
+            convolution when the norm is instance norm, symmetric zero padding of the stride-2
+            3x3 convolutions and `ConvTranspose2d(3, 2, padding=1, output_padding=1)` upsampling
+            (see `kerasgen.models.layers`); layers are named for `kerasgen.convert`.
+
+    Example:
+        >>> g = resnet_generator(32, 3, base_filters=8, num_residual_blocks=2, layout="pytorch")
+        >>> g.output_shape
+        (None, 32, 32, 3)
     """
+    check_layout(layout)
+    if layout == "pytorch":
+        return _reference_resnet_generator(image_size, channels, base_filters,
+                                           num_residual_blocks, num_downsamplings, norm, name)
     x_in = keras.Input((image_size, image_size, channels), name="x")
     h = ReflectionPadding2D(3)(x_in)
     h = keras.layers.Conv2D(base_filters, 7, kernel_initializer=gan_initializer(), use_bias=False)(h)
@@ -64,12 +101,64 @@ def resnet_generator(image_size=256, channels=3, base_filters=64, num_residual_b
     return keras.Model(x_in, out, name=name)
 
 
+def _reference_resnet_generator(image_size, channels, base_filters, num_residual_blocks,
+                                num_downsamplings, norm, name):
+    # junyanz's use_bias: a bias wherever the norm is InstanceNorm2d (none for norm "none")
+    bias = norm == "instance"
+
+    def normed(h, layer_name):
+        return instance_norm(layer_name, norm=norm, affine=False)(h)
+
+    def reflect_conv(h, filters, size, use_bias, layer_name):  # reflection padding, then valid
+        h = ReflectionPadding2D(size // 2, name=f"{layer_name}_pad")(h)
+        return keras.layers.Conv2D(filters, size, use_bias=use_bias, name=layer_name,
+                                   kernel_initializer=gan_initializer())(h)
+
+    x_in = keras.Input((image_size, image_size, channels), name="x")
+    h = reflect_conv(x_in, base_filters, 7, bias, "conv_in")
+    h = keras.layers.ReLU()(normed(h, "norm_in"))
+    filters = base_filters
+    for i in range(num_downsamplings):
+        filters *= 2
+        h = conv2d(h, filters, 3, strides=2, padding="symmetric", use_bias=bias, name=f"down_{i}")
+        h = keras.layers.ReLU()(normed(h, f"down_{i}_norm"))
+    for b in range(num_residual_blocks):
+        r = reflect_conv(h, filters, 3, bias, f"res_{b}_conv_0")
+        r = keras.layers.ReLU()(normed(r, f"res_{b}_norm_0"))
+        r = reflect_conv(r, filters, 3, bias, f"res_{b}_conv_1")
+        h = keras.layers.Add(name=f"res_{b}")([h, normed(r, f"res_{b}_norm_1")])
+    for i in range(num_downsamplings):
+        filters //= 2
+        h = conv2d_transpose(h, filters, 3, strides=2, padding="symmetric", use_bias=bias,
+                             name=f"up_{i}")
+        h = keras.layers.ReLU()(normed(h, f"up_{i}_norm"))
+    h = reflect_conv(h, channels, 7, True, "conv_out")
+    out = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
+    return keras.Model(x_in, out, name=name)
+
+
 def patchgan_discriminator(image_size=256, channels=3, base_filters=64, num_layers=3,
-                           name="discriminator"):
+                           norm="instance", layout="kerasgen", name="discriminator"):
     """PatchGAN: C64-C128-C256 (stride 2) then C512 and a 1-channel map (stride 1), 4x4 kernels.
 
     `num_layers=3` gives the 70x70 receptive field; fewer layers suit small images.
+
+    Args:
+        norm: "instance" (CycleGAN), "batch" (pix2pix's reference) or "none"; the "kerasgen"
+            layout always uses instance norm.
+        layout: "kerasgen" (Keras "same" padding: a 32x32 map at 256 px) or "pytorch": the
+            reference's `NLayerDiscriminator` exactly: 4x4 convolutions with padding 1 on both
+            sides (a 30x30 map at 256 px), instance norm without affine parameters and
+            convolution biases (or batch norm with epsilon 1e-5 and no biases), a bias in the
+            first and last convolutions.
+
+    Example:
+        >>> patchgan_discriminator(256, 3, layout="pytorch").output_shape
+        (None, 30, 30, 1)
     """
+    check_layout(layout)
+    if layout == "pytorch":
+        return _reference_patchgan(image_size, channels, base_filters, num_layers, norm, name)
     x_in = keras.Input((image_size, image_size, channels), name="x")
     h = keras.layers.Conv2D(base_filters, 4, strides=2, padding="same",
                             kernel_initializer=gan_initializer())(x_in)
@@ -83,6 +172,30 @@ def patchgan_discriminator(image_size=256, channels=3, base_filters=64, num_laye
         h = keras.layers.LeakyReLU(0.2)(instance_norm()(h))
     out = keras.layers.Conv2D(1, 4, padding="same", kernel_initializer=gan_initializer(),
                               dtype="float32")(h)
+    return keras.Model(x_in, out, name=name)
+
+
+def reference_norm(norm, name):
+    """The reference implementation's normalization layer: "instance" (no affine), "batch"
+    (PyTorch's epsilon 1e-5 and momentum 0.1, i.e. Keras momentum 0.9) or "none"."""
+    if norm == "batch":
+        return keras.layers.BatchNormalization(epsilon=1e-5, momentum=0.9, name=name)
+    if norm not in ("instance", "none"):
+        raise ValueError(f"`norm` must be 'instance', 'batch' or 'none', got {norm!r}.")
+    return instance_norm(name, norm=norm, affine=False)
+
+
+def _reference_patchgan(image_size, channels, base_filters, num_layers, norm, name):
+    bias = norm == "instance"
+    x_in = keras.Input((image_size, image_size, channels), name="x")
+    h = conv2d(x_in, base_filters, 4, strides=2, padding="symmetric", name="conv_0")
+    h = keras.layers.LeakyReLU(0.2)(h)
+    for i in range(1, num_layers + 1):
+        filters = base_filters * min(2 ** i, 8)
+        h = conv2d(h, filters, 4, strides=2 if i < num_layers else 1, padding="symmetric",
+                   use_bias=bias, name=f"conv_{i}")
+        h = keras.layers.LeakyReLU(0.2)(reference_norm(norm, f"norm_{i}")(h))
+    out = conv2d(h, 1, 4, padding="symmetric", name="conv_out", dtype="float32")
     return keras.Model(x_in, out, name=name)
 
 
@@ -148,7 +261,11 @@ class CycleGAN(TranslationModel):
         identity_weight: lambda_id as a fraction of lambda (0.5; 0 disables the identity loss).
         loss: "least_squares" (default) or "non_saturating".
         pool_size: size of the image pools (50; 0 disables them).
-        norm: "instance" (the paper) or "none" in the generators.
+        norm: "instance" (the paper) or "none" in the generators (and, with the "pytorch"
+            layout, in the discriminators too, as the reference's `--norm`).
+        layout: "kerasgen" (default) or "pytorch": the layers of the reference implementation
+            exactly (see `resnet_generator` and `patchgan_discriminator`), so that its published
+            checkpoints convert (`kerasgen.convert`) and compute the same function.
         generator_g, generator_f, discriminator_x, discriminator_y: networks to use instead.
         seed: int or None.
 
@@ -177,7 +294,8 @@ class CycleGAN(TranslationModel):
 
     def __init__(self, image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
                  num_downsamplings=2, d_layers=3, cycle_weight=10.0, identity_weight=0.5,
-                 loss="least_squares", pool_size=50, norm="instance", generator_g=None,
+                 loss="least_squares", pool_size=50, norm="instance", layout="kerasgen",
+                 generator_g=None,
                  generator_f=None, discriminator_x=None, discriminator_y=None, seed=None,
                  **kwargs):
         super().__init__(seed=seed, **kwargs)
@@ -185,15 +303,16 @@ class CycleGAN(TranslationModel):
             raise ValueError(f"`loss` must be 'least_squares' or 'non_saturating', got {loss!r}.")
         if int(pool_size) < 0:
             raise ValueError(f"`pool_size` must be >= 0, got {pool_size}.")
+        check_layout(layout)
 
         def gen(name):
             return lambda: resnet_generator(image_size, channels, base_filters,
                                             num_residual_blocks, num_downsamplings, norm,
-                                            name=name)
+                                            layout=layout, name=name)
 
         def disc(name):
             return lambda: patchgan_discriminator(image_size, channels, base_filters, d_layers,
-                                                  name=name)
+                                                  norm=norm, layout=layout, name=name)
 
         self.generator_g = self.network("generator_g", generator_g, gen("generator_g"))
         self.generator_f = self.network("generator_f", generator_f, gen("generator_f"))
@@ -213,7 +332,7 @@ class CycleGAN(TranslationModel):
             num_residual_blocks=num_residual_blocks, num_downsamplings=num_downsamplings,
             d_layers=d_layers, cycle_weight=self.cycle_weight,
             identity_weight=self.identity_weight, loss=loss, pool_size=int(pool_size),
-            norm=norm, seed=seed)
+            norm=norm, layout=layout, seed=seed)
         self._finish_init()
 
     def translation_losses(self, x, y, training=True):

@@ -50,7 +50,7 @@ import keras
 from kerasgen import augment as augment_lib
 from kerasgen import losses as losses_lib
 from kerasgen.models.base import GenerativeModel
-from kerasgen.models.layers import gan_initializer
+from kerasgen.models.layers import conv2d_transpose, gan_initializer
 
 
 # ------------------------------------------------------------------------------ builders
@@ -104,65 +104,107 @@ def _check_image_size(image_size):
     return int(math.log2(image_size)) - 2  # number of 2x up/down-samplings from 4x4
 
 
+#: DCGAN layouts: kerasgen's own, and the layers of two reference implementations
+DCGAN_LAYOUTS = ("kerasgen", "pytorch", "theano")
+
+
+def _dcgan_layout(layout):
+    """`(use_bias, batch-norm kwargs, padding)` of a DCGAN layout."""
+    if layout not in DCGAN_LAYOUTS:
+        raise ValueError(f"`layout` must be one of {', '.join(map(repr, DCGAN_LAYOUTS))}; "
+                         f"got {layout!r}.")
+    if layout == "kerasgen":
+        return True, {}, "same"
+    # pytorch/examples: BatchNorm2d(eps=1e-5, momentum=0.1); dcgan_code: batchnorm(e=1e-8) with
+    # batch statistics only (its moving statistics are estimated by kerasgen.convert)
+    epsilon = 1e-5 if layout == "pytorch" else 1e-8
+    return False, {"epsilon": epsilon, "momentum": 0.9}, "symmetric"
+
+
 def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
-                    batch_norm=True, kernel_size=4, name="generator"):
+                    batch_norm=True, kernel_size=4, layout="kerasgen", name="generator"):
     """DCGAN generator: project z to 4x4, then stride-2 transposed convolutions to image_size.
 
     Filters halve at each upsampling and end at `base_filters` (64 px: 512-256-128-64 -> C).
 
+    Args:
+        layout: "kerasgen" (a bias wherever no batch norm follows, Keras batch-norm defaults),
+            "pytorch" (the DCGAN of pytorch/examples: no bias in any layer, batch norm epsilon
+            1e-5 and momentum 0.1) or "theano" (Newmu/dcgan_code, the paper's code: no biases,
+            batch norm epsilon 1e-8 over each of the 4*4*C projected units rather than per
+            channel, symmetric padding (k - 1) // 2, which for its 5x5 kernels differs from
+            Keras "same"). The "pytorch" and "theano" layouts are what `kerasgen.convert` loads
+            the references' weights into.
+
     Example:
         >>> dcgan_generator(32, image_size=16, channels=1, base_filters=8).output_shape
         (None, 16, 16, 1)
+        >>> dcgan_generator(100, 32, 3, kernel_size=5, layout="theano").output_shape
+        (None, 32, 32, 3)
     """
     steps = _check_image_size(image_size)
+    use_bias, bn_kwargs, padding = _dcgan_layout(layout)
     init = gan_initializer()
     z = keras.Input((latent_dim,), name="z")
     filters = base_filters * 2 ** (steps - 1)
-    h = keras.layers.Dense(4 * 4 * filters, use_bias=not batch_norm, kernel_initializer=init,
-                           name="project")(z)
+    h = keras.layers.Dense(4 * 4 * filters, use_bias=use_bias and not batch_norm,
+                           kernel_initializer=init, name="project")(z)
+    if batch_norm and layout == "theano":  # one statistic per projected unit
+        h = keras.layers.BatchNormalization(name="project_bn", **bn_kwargs)(h)
     h = keras.layers.Reshape((4, 4, filters))(h)
-    if batch_norm:
-        h = keras.layers.BatchNormalization(name="project_bn")(h)
+    if batch_norm and layout != "theano":
+        h = keras.layers.BatchNormalization(name="project_bn", **bn_kwargs)(h)
     h = keras.layers.ReLU()(h)
     for i in range(steps - 1):
         filters //= 2
-        h = keras.layers.Conv2DTranspose(filters, kernel_size, strides=2, padding="same",
-                                         use_bias=not batch_norm, kernel_initializer=init,
-                                         name=f"deconv_{i}")(h)
+        h = conv2d_transpose(h, filters, kernel_size, strides=2, padding=padding,
+                             use_bias=use_bias and not batch_norm, kernel_initializer=init,
+                             name=f"deconv_{i}")
         if batch_norm:
-            h = keras.layers.BatchNormalization(name=f"bn_{i}")(h)
+            h = keras.layers.BatchNormalization(name=f"bn_{i}", **bn_kwargs)(h)
         h = keras.layers.ReLU()(h)
-    x = keras.layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
-                                     kernel_initializer=init, name="to_image")(h)
+    x = conv2d_transpose(h, channels, kernel_size, strides=2, padding=padding,
+                         use_bias=use_bias, kernel_initializer=init, name="to_image")
     x = keras.layers.Activation("tanh", dtype="float32", name="tanh")(x)
     return keras.Model(z, x, name=name)
 
 
 def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=True,
-                        spectral_norm=False, kernel_size=4, name="discriminator"):
+                        spectral_norm=False, kernel_size=4, layout="kerasgen",
+                        name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions from image_size down to 4x4, then one logit.
 
     No batch norm on the input layer; `batch_norm=False` gives the critic WGAN-GP needs (whose
     penalty is per example, which batch norm would break). `channels` is the input's channels
-    (times `pack` for a packed discriminator).
+    (times `pack` for a packed discriminator). `layout` as in `dcgan_generator` (the "pytorch"
+    example's last 4x4 convolution to one output and the "theano" code's linear output are both
+    the `logit` Dense layer here, without bias).
+
+    Example:
+        >>> dcgan_discriminator(32, 3, kernel_size=5, layout="theano").output_shape
+        (None, 1)
     """
     steps = _check_image_size(image_size)
+    use_bias, bn_kwargs, padding = _dcgan_layout(layout)
     init = gan_initializer()
     x = keras.Input((image_size, image_size, channels), name="x")
     h = x
     filters = base_filters
     for i in range(steps):
-        h = _normalized(keras.layers.Conv2D(filters, kernel_size, strides=2, padding="same",
-                                            use_bias=not (batch_norm and i > 0),
+        if padding == "symmetric" and (kernel_size - 1) // 2:
+            h = keras.layers.ZeroPadding2D((kernel_size - 1) // 2, name=f"conv_{i}_pad")(h)
+        h = _normalized(keras.layers.Conv2D(filters, kernel_size, strides=2,
+                                            padding="valid" if padding == "symmetric" else "same",
+                                            use_bias=use_bias and not (batch_norm and i > 0),
                                             kernel_initializer=init, name=f"conv_{i}"),
                         spectral_norm)(h)
         if batch_norm and i > 0:
-            h = keras.layers.BatchNormalization(name=f"bn_{i}")(h)
+            h = keras.layers.BatchNormalization(name=f"bn_{i}", **bn_kwargs)(h)
         h = keras.layers.LeakyReLU(0.2)(h)
         filters *= 2
     h = keras.layers.Flatten()(h)
     logit = _normalized(keras.layers.Dense(1, kernel_initializer=init, dtype="float32",
-                                           name="logit"), spectral_norm)(h)
+                                           use_bias=use_bias, name="logit"), spectral_norm)(h)
     return keras.Model(x, logit, name=name)
 
 
@@ -529,6 +571,10 @@ class DCGAN(GAN):
         base_filters: filters of D's first / G's last hidden layer (64 in the paper).
         batch_norm: batch norm in both networks (never on D's input nor G's output).
         kernel_size: convolution kernel size (4 here; the paper's code used 5).
+        layout: "kerasgen" (default), "pytorch" (the DCGAN of pytorch/examples) or "theano"
+            (the paper's code, Newmu/dcgan_code): the layers of that implementation exactly
+            (see `dcgan_generator`), so that its published weights convert
+            (`kerasgen.convert`; the `dcgan_svhn` preset is the paper's SVHN model).
         generator, discriminator: networks to use instead of the builders.
         d_steps, loss, r1_weight, r2_weight, pack, spectral_norm, augment, ema, seed: as in
             `GAN`.
@@ -543,7 +589,8 @@ class DCGAN(GAN):
     """
 
     def __init__(self, image_size=64, channels=3, latent_dim=100, base_filters=64,
-                 batch_norm=True, kernel_size=4, generator=None, discriminator=None, d_steps=1,
+                 batch_norm=True, kernel_size=4, layout="kerasgen", generator=None,
+                 discriminator=None, d_steps=1,
                  loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
                  spectral_norm=False, augment=None, augment_fill=-1.0, ema=None, seed=None,
                  **kwargs):
@@ -551,11 +598,11 @@ class DCGAN(GAN):
                   if net is not None]
         if generator is None:
             generator = dcgan_generator(latent_dim, image_size, channels, base_filters,
-                                        batch_norm, kernel_size)
+                                        batch_norm, kernel_size, layout=layout)
         if discriminator is None:
             discriminator = dcgan_discriminator(image_size, channels * int(pack), base_filters,
                                                 batch_norm, spectral_norm, kernel_size,
-                                                name=self.critic_name)
+                                                layout=layout, name=self.critic_name)
         super().__init__(generator=generator, discriminator=discriminator, d_steps=d_steps,
                          loss=loss, r1_weight=r1_weight, r2_weight=r2_weight, pack=pack,
                          spectral_norm=spectral_norm, augment=augment,
@@ -564,9 +611,11 @@ class DCGAN(GAN):
         object.__setattr__(self, "_custom_networks", tuple(custom))
         self.image_size, self.channels = image_size, channels
         self.base_filters, self.batch_norm, self.kernel_size = base_filters, batch_norm, kernel_size
+        self.layout = layout
         self.record_hyperparameters(
             image_size=image_size, channels=channels, latent_dim=self.latent_dim,
             base_filters=base_filters, batch_norm=batch_norm, kernel_size=kernel_size,
+            layout=layout,
             d_steps=self.d_steps, loss=loss, r1_weight=self.r1_weight,
             r2_weight=self.r2_weight, pack=self.pack, spectral_norm=self.spectral_norm,
             augment=self.augment, augment_fill=self.augment_fill, ema=ema, seed=seed)

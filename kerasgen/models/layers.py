@@ -5,7 +5,23 @@
 * `ReflectionPadding2D`: reflection padding (Keras has zero padding only), used by the CycleGAN
   ResNet generator before its 7x7 and 3x3 convolutions.
 * `instance_norm()`: instance normalization as Keras's `GroupNormalization(groups=-1)` (one group
-  per channel), a maintained Keras layer, or an identity when `norm="none"`.
+  per channel), a maintained Keras layer, or an identity when `norm="none"`; `affine=False` is
+  PyTorch's `InstanceNorm2d` default (no learned scale and offset).
+* `conv2d()` / `conv2d_transpose()`: a convolution with Keras's `"same"` padding, or with PyTorch's
+  and Theano's symmetric padding (`padding="symmetric"`).
+
+Symmetric padding. Keras/TF `"same"` pads a stride-s convolution by `max((ceil(H/s) - 1) s + k - H,
+0)` rows in total, the extra row *after* the image; PyTorch's `Conv2d(k, s, padding=p)` and
+Theano's `border_mode=(p, p)` pad p rows on *both* sides. They agree for k = 4, s = 2 and even H,
+but not for k = 3 or 5 with stride 2 (TF pads 0/1 and 1/2 rows, the references 1/1 and 2/2) nor
+for PyTorch's stride-1 k = 4, p = 1 convolutions of the PatchGAN (TF keeps the size, PyTorch
+shrinks it by one). `padding="symmetric"` pads p = (k - 1) // 2 zeros on both sides with
+`ZeroPadding2D` and convolves without padding. A transposed convolution of stride s from H to sH
+computes the full (H - 1) s + k outputs and keeps [p, p + sH): PyTorch's `ConvTranspose2d(k, s,
+padding=p, output_padding=s + 2p - k)` (k = 3, p = 1, output_padding 1 in CycleGAN; k = 4, p = 1,
+output_padding 0 in DCGAN and pix2pix) and Theano's gradient-of-convolution "deconv" (k = 5,
+border_mode p = 2) both crop p rows before and k - s - p after: here `Conv2DTranspose` with
+`"valid"` padding followed by `Cropping2D`.
 """
 
 import keras
@@ -44,10 +60,76 @@ class ReflectionPadding2D(keras.layers.Layer):
         return dict(super().get_config(), padding=self.padding)
 
 
-def instance_norm(name=None, norm="instance"):
-    """Instance norm (Keras GroupNormalization with one group per channel), or none."""
+def instance_norm(name=None, norm="instance", affine=True):
+    """Instance norm (Keras GroupNormalization with one group per channel), or none.
+
+    `affine=False` drops the learned scale and offset (PyTorch's `InstanceNorm2d` default).
+    """
     if norm == "none":
         return keras.layers.Identity(name=name)
     if norm != "instance":
         raise ValueError(f"`norm` must be 'instance' or 'none', got {norm!r}.")
-    return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
+    return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, center=affine, scale=affine,
+                                           name=name)
+
+
+def check_padding(padding):
+    """Returns `padding` if it is "same" or "symmetric", else raises ValueError."""
+    if padding not in ("same", "symmetric"):
+        raise ValueError(f"`padding` must be 'same' (Keras) or 'symmetric' (PyTorch/Theano), "
+                         f"got {padding!r}.")
+    return padding
+
+
+def conv2d(h, filters, kernel_size, strides=1, padding="same", use_bias=True, name=None,
+           **kwargs):
+    """Applies a Conv2D to `h` with "same" or symmetric padding (see the module docstring).
+
+    Example:
+        >>> x = keras.Input((32, 32, 3))
+        >>> conv2d(x, 8, 5, strides=2, padding="symmetric").shape  # 2 zeros on each side
+        (None, 16, 16, 8)
+        >>> conv2d(x, 8, 4, strides=1, padding="symmetric").shape  # PyTorch's k=4, p=1
+        (None, 31, 31, 8)
+    """
+    check_padding(padding)
+    kwargs.setdefault("kernel_initializer", gan_initializer())
+    if padding == "symmetric":
+        pad = (int(kernel_size) - 1) // 2
+        if pad:
+            h = keras.layers.ZeroPadding2D(pad, name=None if name is None else f"{name}_pad")(h)
+    return keras.layers.Conv2D(filters, kernel_size, strides=strides,
+                               padding="valid" if padding == "symmetric" else "same",
+                               use_bias=use_bias, name=name, **kwargs)(h)
+
+
+def conv2d_transpose(h, filters, kernel_size, strides=2, padding="same", use_bias=True,
+                     name=None, **kwargs):
+    """Applies a Conv2DTranspose from H to `strides` * H, with "same" or symmetric padding.
+
+    Symmetric: the full transposed convolution cropped by p = (k - 1) // 2 before and
+    k - strides - p after, as PyTorch's `ConvTranspose2d(k, strides, padding=p,
+    output_padding=strides + 2p - k)` and Theano's `deconv(border_mode=p)`.
+
+    Example:
+        >>> x = keras.Input((4, 4, 8))
+        >>> conv2d_transpose(x, 3, 5, padding="symmetric").shape
+        (None, 8, 8, 3)
+    """
+    check_padding(padding)
+    kwargs.setdefault("kernel_initializer", gan_initializer())
+    k, s = int(kernel_size), int(strides)
+    conv = keras.layers.Conv2DTranspose(filters, k, strides=s,
+                                        padding="valid" if padding == "symmetric" else "same",
+                                        use_bias=use_bias, name=name, **kwargs)
+    h = conv(h)
+    if padding == "symmetric":
+        before = (k - 1) // 2
+        after = k - s - before
+        if after < 0:
+            raise ValueError(f"Symmetric padding needs kernel_size >= strides + "
+                             f"(kernel_size - 1) // 2; got kernel_size={k}, strides={s}.")
+        if before or after:
+            h = keras.layers.Cropping2D(((before, after), (before, after)),
+                                        name=None if name is None else f"{name}_crop")(h)
+    return h

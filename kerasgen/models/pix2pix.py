@@ -10,25 +10,54 @@ generator is a U-Net: an encoder of stride-2 convolutions (C64-C128-C256-C512-..
 of stride-2 transposed convolutions whose every layer is concatenated with the encoder layer of the
 same resolution (skip connections), so low-level structure shared by input and output (edges,
 positions) passes straight through. Dropout in the first decoder layers is the generator's noise.
+
+`layout="pytorch"` builds the layers of the authors' reference implementation
+(github.com/junyanz/pytorch-CycleGAN-and-pix2pix, `unet_256` and the `basic` PatchGAN with batch
+norm) exactly, so that its published generators convert with `python -m kerasgen.cli.convert`.
+The paper runs the generator at test time as in training: dropout on and batch norm with the test
+batch's statistics ("we apply dropout at test time, and we apply batch normalization using the
+statistics of the test batch"); kerasgen's `translate` is inference mode (moving statistics, no
+dropout): call `model.generator(x, training=True)` for the paper's behaviour.
 """
 
 import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
-from kerasgen.models.cyclegan import patchgan_discriminator
-from kerasgen.models.layers import gan_initializer
+from kerasgen.models.cyclegan import check_layout, patchgan_discriminator, reference_norm
+from kerasgen.models.layers import conv2d, conv2d_transpose, gan_initializer
 from kerasgen.models.translation import TranslationModel
 
 
 def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=64,
-                   num_downsamplings=None, dropout=0.5, batch_norm=True, name="generator"):
-    """U-Net with skip connections, from image_size down to 1x1 (or `num_downsamplings`)."""
+                   num_downsamplings=None, dropout=0.5, batch_norm=True, layout="kerasgen",
+                   name="generator"):
+    """U-Net with skip connections, from image_size down to 1x1 (or `num_downsamplings`).
+
+    Args:
+        layout: "kerasgen" (each decoder layer is ReLU(BN(deconv)) concatenated after the
+            encoder features; dropout on the first three decoder layers; Keras batch-norm
+            defaults) or "pytorch", the reference's `UnetGenerator` exactly: each decoder layer
+            reads ReLU(concat(encoder features, decoder features)) (the skip is the encoder's
+            LeakyReLU output, since the reference's in-place LeakyReLU rewrites it), dropout on
+            the `num_downsamplings - 5` decoder layers after the innermost one, batch norm with
+            PyTorch's epsilon 1e-5 and momentum 0.1 (`batch_norm=False`: no norm and, as in the
+            reference, no biases), symmetric padding; layers named for `kerasgen.convert`.
+
+    Example:
+        >>> unet_generator(32, 3, 3, base_filters=8, num_downsamplings=5,
+        ...                layout="pytorch").output_shape
+        (None, 32, 32, 3)
+    """
     import math
 
+    check_layout(layout)
     depth = num_downsamplings or int(math.log2(image_size))
     if image_size % 2 ** depth:
         raise ValueError(f"`image_size` {image_size} must be divisible by 2^{depth}.")
+    if layout == "pytorch":
+        return _reference_unet(image_size, in_channels, out_channels, base_filters, depth,
+                               dropout, batch_norm, name)
     x_in = keras.Input((image_size, image_size, in_channels), name="x")
     h, skips = x_in, []
     for i in range(depth):
@@ -55,13 +84,52 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
     return keras.Model(x_in, out, name=name)
 
 
+def _reference_unet(image_size, in_channels, out_channels, base_filters, depth, dropout,
+                    batch_norm, name):
+    # Level i (0 = outermost, depth - 1 = innermost) is the reference's UnetSkipConnectionBlock:
+    # down_i maps its input to level i + 1; up_i maps back to level i's resolution.
+    norm = "batch" if batch_norm else "none"
+
+    def width(i):  # channels of down_i's output
+        return base_filters * min(2 ** i, 8)
+
+    x_in = keras.Input((image_size, image_size, in_channels), name="x")
+    h, skips = x_in, {}
+    for i in range(depth):
+        if i > 0:
+            h = keras.layers.LeakyReLU(0.2)(h)
+            skips[i] = h
+        h = conv2d(h, width(i), 4, strides=2, padding="symmetric", use_bias=False,
+                   name=f"down_{i}")
+        if 0 < i < depth - 1:
+            h = reference_norm(norm, f"down_{i}_norm")(h)
+    for i in reversed(range(depth)):
+        h = keras.layers.ReLU()(h)
+        outer = out_channels if i == 0 else width(i - 1)
+        h = conv2d_transpose(h, outer, 4, strides=2, padding="symmetric", use_bias=i == 0,
+                             name=f"up_{i}")
+        if i == 0:
+            break
+        h = reference_norm(norm, f"up_{i}_norm")(h)
+        if dropout and 4 <= i <= depth - 2:
+            h = keras.layers.Dropout(dropout)(h)
+        h = keras.layers.Concatenate(name=f"skip_{i}")([skips[i], h])
+    out = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
+    return keras.Model(x_in, out, name=name)
+
+
 def conditional_patchgan(image_size=256, in_channels=3, out_channels=3, base_filters=64,
-                         num_layers=3, name="discriminator"):
-    """PatchGAN on the concatenation (input, output): a model taking [x, y]."""
+                         num_layers=3, norm="instance", layout="kerasgen", name="discriminator"):
+    """PatchGAN on the concatenation (input, output): a model taking [x, y].
+
+    `norm` and `layout` are those of `patchgan_discriminator` (pix2pix's reference uses
+    `norm="batch"`).
+    """
     x = keras.Input((image_size, image_size, in_channels), name="x")
     y = keras.Input((image_size, image_size, out_channels), name="y")
     patch = patchgan_discriminator(image_size, in_channels + out_channels, base_filters,
-                                   num_layers, name=f"{name}_patchgan")
+                                   num_layers, norm=norm, layout=layout,
+                                   name=f"{name}_patchgan")
     return keras.Model([x, y], patch(keras.layers.Concatenate()([x, y])), name=name)
 
 
@@ -77,7 +145,11 @@ class Pix2Pix(TranslationModel):
         d_layers: PatchGAN depth (3 = 70x70).
         l1_weight: lambda (100).
         dropout: dropout of the first decoder layers (0.5).
-        batch_norm: batch norm in the U-Net (as in the paper).
+        batch_norm: batch norm in the U-Net (as in the paper), and, with the "pytorch" layout, in
+            the discriminator too (the reference's `--norm batch`; False gives no norm).
+        layout: "kerasgen" (default) or "pytorch": the reference implementation's `unet_256`
+            and `basic` discriminator exactly (see `unet_generator`, `patchgan_discriminator`),
+            so that its published generators (e.g. facades_label2photo.pth) convert.
         generator, discriminator: networks to use instead.
         seed: int or None.
 
@@ -102,21 +174,27 @@ class Pix2Pix(TranslationModel):
 
     def __init__(self, image_size=256, in_channels=3, out_channels=3, base_filters=64,
                  num_downsamplings=None, d_layers=3, l1_weight=100.0, dropout=0.5,
-                 batch_norm=True, generator=None, discriminator=None, seed=None, **kwargs):
+                 batch_norm=True, layout="kerasgen", generator=None, discriminator=None,
+                 seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
+        check_layout(layout)
         self.generator = self.network("generator", generator, lambda: unet_generator(
             image_size, in_channels, out_channels, base_filters, num_downsamplings, dropout,
-            batch_norm))
+            batch_norm, layout=layout))
         self.discriminator = self.network("discriminator", discriminator,
                                           lambda: conditional_patchgan(
                                               image_size, in_channels, out_channels,
-                                              base_filters, d_layers))
+                                              base_filters, d_layers,
+                                              norm=("batch" if batch_norm else "none")
+                                              if layout == "pytorch" else "instance",
+                                              layout=layout))
         self.sample_shape = tuple(self.generator.output_shape[1:])
         self.l1_weight = float(l1_weight)
         self.record_hyperparameters(
             image_size=image_size, in_channels=in_channels, out_channels=out_channels,
             base_filters=base_filters, num_downsamplings=num_downsamplings, d_layers=d_layers,
-            l1_weight=self.l1_weight, dropout=dropout, batch_norm=batch_norm, seed=seed)
+            l1_weight=self.l1_weight, dropout=dropout, batch_norm=batch_norm, layout=layout,
+            seed=seed)
         self._finish_init()
 
     def translation_losses(self, x, y, training=True):
