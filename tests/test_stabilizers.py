@@ -152,3 +152,17 @@ def test_augmentation_only_while_training():
                                   model.discriminator(x, training=False).numpy())
     assert not np.allclose(model.judge(x, training=True).numpy(),
                            model.discriminator(x, training=True).numpy())
+
+
+def test_truncation_draws_the_truncated_normal_for_sampling_only():
+    model = kerasgen.GAN(latent_dim=4, sample_shape=(2,), hidden_units=(4,), truncation=0.5)
+    z = model.sample_latent(20000, seed=1).numpy()
+    assert np.abs(z).max() <= 0.5
+    # the std of N(0, 1) truncated to [-0.5, 0.5] is 0.2838
+    assert abs(z.std() - 0.2838) < 0.005
+    again = kerasgen.GAN.from_config(model.get_config())
+    assert again.truncation == 0.5
+    np.testing.assert_array_equal(again.sample_latent(5, seed=2).numpy(),
+                                  model.sample_latent(5, seed=2).numpy())
+    with pytest.raises(ValueError, match="truncation"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), truncation=0.0)

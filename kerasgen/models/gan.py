@@ -264,6 +264,8 @@ class GAN(GenerativeModel):
         ema: None, or the decay (e.g. 0.999) of an exponential moving average of the generator
             weights, used by `generate` and `export` (with a warm-up: the decay at generator
             update t is min(ema, (1 + t) / (10 + t))).
+        truncation: None, or t > 0: `generate` draws z from N(0, I) truncated to [-t, t] (the
+            truncation trick: higher precision, lower recall); training always uses N(0, I).
         seed: int or None, seeds every random draw of training.
 
     The paper's optimizer was momentum SGD: `compile(d_optimizer=keras.optimizers.SGD(0.1,
@@ -290,8 +292,8 @@ class GAN(GenerativeModel):
     def __init__(self, generator=None, discriminator=None, latent_dim=None, sample_shape=None,
                  hidden_units=(128, 128), activation="relu", output_activation=None, d_steps=1,
                  loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
-                 spectral_norm=False, augment=None, augment_fill=-1.0, ema=None, seed=None,
-                 **kwargs):
+                 spectral_norm=False, augment=None, augment_fill=-1.0, ema=None,
+                 truncation=None, seed=None, **kwargs):
         r1_weight = _non_negative(r1_weight, "r1_weight")
         r2_weight = _non_negative(r2_weight, "r2_weight")
         # the trackers (created by the base) include the penalties that are switched on
@@ -328,18 +330,26 @@ class GAN(GenerativeModel):
         self.loss_name = loss
         self.generator_loss, self.discriminator_loss = self.get_losses(loss)
         self._setup_ema(ema)
+        if truncation is not None and not float(truncation) > 0:
+            raise ValueError(f"`truncation` must be None or positive, got {truncation!r}.")
+        self.truncation = None if truncation is None else float(truncation)
         self._d_updates_since_g = 0
         self.record_hyperparameters(
             latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
             hidden_units=list(hidden_units), activation=activation,
-            output_activation=output_activation, d_steps=self.d_steps, loss=loss,
-            r1_weight=self.r1_weight, r2_weight=self.r2_weight, pack=self.pack,
-            spectral_norm=self.spectral_norm, augment=self.augment,
-            augment_fill=self.augment_fill, ema=ema, seed=seed)
+            output_activation=output_activation, **self.shared_hyperparameters())
         if self.augment and len(self.sample_shape) != 3:
             raise ValueError(f"`augment` works on images (height, width, channels); this "
                              f"model's samples have shape {self.sample_shape}.")
         self._finish_init()
+
+    def shared_hyperparameters(self):
+        """The options every GAN family takes (training schedule, loss, stabilizers, sampling);
+        subclasses record them beside their own."""
+        return dict(d_steps=self.d_steps, loss=self.loss_name, r1_weight=self.r1_weight,
+                    r2_weight=self.r2_weight, pack=self.pack, spectral_norm=self.spectral_norm,
+                    augment=self.augment, augment_fill=self.augment_fill, ema=self.ema,
+                    truncation=self.truncation, seed=self.seed)
 
     def get_losses(self, name):
         return losses_lib.get_gan_losses(name)
@@ -380,8 +390,16 @@ class GAN(GenerativeModel):
 
     # -- sampling
     def sample_latent(self, num_samples, seed=None):
-        return keras.random.normal((num_samples, self.latent_dim),
-                                   seed=self.seed_generator if seed is None else seed)
+        """z ~ N(0, I), or with `truncation=t` the normal truncated to [-t, t] per coordinate
+        (BigGAN's truncation trick, Brock et al. 2019: fewer, typical samples; drawn exactly by
+        the inverse CDF of a uniform on [Phi(-t), Phi(t)])."""
+        seed = self.seed_generator if seed is None else seed
+        shape = (num_samples, self.latent_dim)
+        if self.truncation is None:
+            return keras.random.normal(shape, seed=seed)
+        edge = 0.5 * (1.0 + math.erf(-self.truncation / math.sqrt(2.0)))
+        u = keras.random.uniform(shape, edge, 1.0 - edge, seed=seed)
+        return tf.math.ndtri(tf.cast(u, tf.float32))
 
     def generate_from_latents(self, z):
         return self.sampling_generator(z, training=False)
@@ -576,8 +594,8 @@ class DCGAN(GAN):
             (see `dcgan_generator`), so that its published weights convert
             (`kerasgen.convert`; the `dcgan_svhn` preset is the paper's SVHN model).
         generator, discriminator: networks to use instead of the builders.
-        d_steps, loss, r1_weight, r2_weight, pack, spectral_norm, augment, ema, seed: as in
-            `GAN`.
+        d_steps, loss, r1_weight, r2_weight, pack, spectral_norm, augment, ema, truncation,
+            seed: as in `GAN`.
 
     Example:
         >>> model = DCGAN(image_size=16, channels=1, latent_dim=32, base_filters=8)
@@ -590,10 +608,7 @@ class DCGAN(GAN):
 
     def __init__(self, image_size=64, channels=3, latent_dim=100, base_filters=64,
                  batch_norm=True, kernel_size=4, layout="kerasgen", generator=None,
-                 discriminator=None, d_steps=1,
-                 loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
-                 spectral_norm=False, augment=None, augment_fill=-1.0, ema=None, seed=None,
-                 **kwargs):
+                 discriminator=None, pack=1, spectral_norm=False, **kwargs):
         custom = [n for n, net in (("generator", generator), ("discriminator", discriminator))
                   if net is not None]
         if generator is None:
@@ -603,10 +618,8 @@ class DCGAN(GAN):
             discriminator = dcgan_discriminator(image_size, channels * int(pack), base_filters,
                                                 batch_norm, spectral_norm, kernel_size,
                                                 layout=layout, name=self.critic_name)
-        super().__init__(generator=generator, discriminator=discriminator, d_steps=d_steps,
-                         loss=loss, r1_weight=r1_weight, r2_weight=r2_weight, pack=pack,
-                         spectral_norm=spectral_norm, augment=augment,
-                         augment_fill=augment_fill, ema=ema, seed=seed, **kwargs)
+        super().__init__(generator=generator, discriminator=discriminator, pack=pack,
+                         spectral_norm=spectral_norm, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom
         object.__setattr__(self, "_custom_networks", tuple(custom))
         self.image_size, self.channels = image_size, channels
@@ -615,7 +628,4 @@ class DCGAN(GAN):
         self.record_hyperparameters(
             image_size=image_size, channels=channels, latent_dim=self.latent_dim,
             base_filters=base_filters, batch_norm=batch_norm, kernel_size=kernel_size,
-            layout=layout,
-            d_steps=self.d_steps, loss=loss, r1_weight=self.r1_weight,
-            r2_weight=self.r2_weight, pack=self.pack, spectral_norm=self.spectral_norm,
-            augment=self.augment, augment_fill=self.augment_fill, ema=ema, seed=seed)
+            layout=layout, **self.shared_hyperparameters())

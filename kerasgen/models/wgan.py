@@ -73,7 +73,8 @@ class WGAN(GAN):
         clip_value: c, critic weights are clipped to [-c, c] after each critic update (0.01).
         warmup_schedule: the reference schedule of 100 critic iterations for the first 25
             generator iterations and every 500th (True for WGAN).
-        r1_weight, r2_weight, pack, spectral_norm, augment, ema, seed: as in `GAN`.
+        r1_weight, r2_weight, pack, spectral_norm, augment, ema, truncation, seed: as in
+            `GAN`.
 
     Each `fit` step is one critic iteration; a generator iteration follows the n-th one.
 
@@ -98,8 +99,7 @@ class WGAN(GAN):
     def __init__(self, generator=None, discriminator=None, latent_dim=None, sample_shape=None,
                  hidden_units=(128, 128), activation="relu", output_activation=None,
                  architecture="mlp", image_size=None, channels=1, base_filters=64, n_critic=5,
-                 clip_value=0.01, warmup_schedule=True, r1_weight=0.0, r2_weight=0.0, pack=1,
-                 spectral_norm=False, augment=None, augment_fill=-1.0, ema=None, seed=None,
+                 clip_value=0.01, warmup_schedule=True, pack=1, spectral_norm=False,
                  **kwargs):
         custom = tuple(n for n, net in (("generator", generator),
                                         ("discriminator", discriminator)) if net is not None)
@@ -107,10 +107,8 @@ class WGAN(GAN):
             architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
             activation, output_activation, image_size, channels, base_filters,
             self.critic_batch_norm, int(pack), spectral_norm)
-        super().__init__(generator=generator, discriminator=discriminator, r1_weight=r1_weight,
-                         r2_weight=r2_weight, pack=pack, spectral_norm=spectral_norm,
-                         augment=augment, augment_fill=augment_fill, ema=ema, seed=seed,
-                         **kwargs)
+        super().__init__(generator=generator, discriminator=discriminator, pack=pack,
+                         spectral_norm=spectral_norm, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom
         object.__setattr__(self, "_custom_networks", custom)
         if isinstance(n_critic, bool) or int(n_critic) < 1:
@@ -123,18 +121,16 @@ class WGAN(GAN):
         self.architecture = architecture
         self._critic_since_g = 0
         self._g_iterations = None
-        self.record_hyperparameters(**self._wgan_hyperparameters(
+        shared = self.shared_hyperparameters()
+        for unused in ("d_steps", "loss"):  # the critic schedule and loss are WGAN's own
+            shared.pop(unused)
+        self.record_hyperparameters(
+            latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
             hidden_units=list(hidden_units), activation=activation,
             output_activation=output_activation, architecture=architecture,
-            image_size=image_size, channels=channels, base_filters=base_filters, ema=ema,
-            seed=seed))
-
-    def _wgan_hyperparameters(self, **extra):
-        return dict(latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
-                    n_critic=self.n_critic, clip_value=self.clip_value,
-                    warmup_schedule=self.warmup_schedule, r1_weight=self.r1_weight,
-                    r2_weight=self.r2_weight, pack=self.pack, spectral_norm=self.spectral_norm,
-                    augment=self.augment, augment_fill=self.augment_fill, **extra)
+            image_size=image_size, channels=channels, base_filters=base_filters,
+            n_critic=self.n_critic, clip_value=self.clip_value,
+            warmup_schedule=self.warmup_schedule, **shared)
 
     def get_losses(self, name):
         return losses_lib.wasserstein_generator_loss, losses_lib.wasserstein_critic_loss
