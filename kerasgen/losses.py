@@ -20,6 +20,8 @@ With D(x) = sigmoid(l(x)):
   x_hat = eps x + (1 - eps) G(z), eps ~ U(0, 1) drawn once per example.
 * Zero-centred gradient penalty (Mescheder et al. 2018): E[||grad_x D(x)||_2^2] at the given
   points: real data for R1, generated data for R2 (the model weights it by gamma / 2).
+* Distance preservation (DistanceGAN, Benaim & Wolf 2017): standardized pairwise distances of a
+  batch kept by a translation (see `distance_preservation_loss`).
 """
 
 import keras
@@ -132,6 +134,36 @@ def zero_centered_gradient_penalty(discriminator, points):
     grads = tape.gradient(total, points)
     axes = list(range(1, len(points.shape)))
     return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=axes))
+
+
+def distance_preservation_loss(inputs, outputs):
+    """DistanceGAN's loss (Benaim & Wolf 2017, arXiv:1706.00826): a translation should keep how
+    far apart two samples are, up to each domain's scale.
+
+    Over the pairs (i, j) of a batch, the L1 distances d_ij = mean |a_i - a_j| are standardized
+    within the inputs and within the outputs (minus their mean, over their standard deviation;
+    per batch, so any change of scale or offset between the domains is allowed), and the loss is
+    the mean absolute difference of the two standardized distances. It is 0 for any isometry
+    (flips, rotations, shifts, channel permutations, inversion) and for maps that scale all
+    distances alike, and large for a translation that swaps contents between samples.
+
+    Example:
+        >>> x = np.random.default_rng(0).normal(size=(6, 4, 4, 1)).astype("float32")
+        >>> float(distance_preservation_loss(x, -2.0 * x[:, ::-1]))  # an isometry, rescaled
+        0.0
+    """
+    import tensorflow as tf
+
+    def standardized(a):
+        a = tf.reshape(tf.cast(a, tf.float32), (tf.shape(a)[0], -1))
+        d = tf.reduce_mean(tf.abs(a[:, None, :] - a[None, :, :]), axis=-1)
+        n = tf.shape(d)[0]
+        upper = tf.linalg.band_part(tf.ones((n, n)), 0, -1) - tf.eye(n)
+        values = tf.boolean_mask(d, upper > 0)
+        mean, var = tf.nn.moments(values, axes=[0])
+        return (values - mean) / tf.sqrt(var + 1e-12)
+
+    return tf.reduce_mean(tf.abs(standardized(inputs) - standardized(outputs)))
 
 
 GENERATOR_LOSSES = {

@@ -104,3 +104,16 @@ def test_interpolation_eps_is_uniform_per_example():
 def test_unknown_loss_name():
     with pytest.raises(ValueError, match="hinge"):
         losses.get_gan_losses("hinge")
+
+
+def test_distance_preservation_by_hand():
+    # pairwise L1 distances (0,1), (0,2), (1,2): inputs [1, 3, 2], outputs [2, 3, 1]; each
+    # standardized by its mean 2 and std sqrt(2/3): the mean absolute difference is sqrt(2/3)
+    a = np.array([[0.0], [1.0], [3.0]], np.float32)
+    b = np.array([[0.0], [2.0], [3.0]], np.float32)
+    assert np.isclose(float(losses.distance_preservation_loss(a, b)), np.sqrt(2 / 3), rtol=1e-5)
+    # isometries and rescalings cost nothing; swapping contents between samples does
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 5, 5, 3)).astype(np.float32)
+    for same in (x[:, ::-1], np.rot90(x, 1, axes=(1, 2)), x[..., [2, 0, 1]], 0.3 * x - 0.2):
+        assert float(losses.distance_preservation_loss(x, np.ascontiguousarray(same))) < 1e-5
+    assert float(losses.distance_preservation_loss(x, np.roll(x, 1, axis=0))) > 0.3

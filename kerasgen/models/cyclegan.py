@@ -259,6 +259,8 @@ class CycleGAN(TranslationModel):
         d_layers: PatchGAN depth (3 = 70x70 receptive field).
         cycle_weight: lambda (10).
         identity_weight: lambda_id as a fraction of lambda (0.5; 0 disables the identity loss).
+        distance_weight: weight of DistanceGAN's distance-preservation loss in each
+            generator's objective (0 = off; `kerasgen.losses.distance_preservation_loss`).
         loss: "least_squares" (default) or "non_saturating".
         pool_size: size of the image pools (50; 0 disables them).
         norm: "instance" (the paper) or "none" in the generators (and, with the "pytorch"
@@ -287,14 +289,16 @@ class CycleGAN(TranslationModel):
         "dx_optimizer": (("discriminator_x",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
         "dy_optimizer": (("discriminator_y",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
     }
-    loss_names = ("g_loss", "f_loss", "dx_loss", "dy_loss", "cycle_loss", "identity_loss")
+    loss_names = ("g_loss", "f_loss", "dx_loss", "dy_loss", "cycle_loss", "identity_loss",
+                  "distance_loss")
     directions = {"x2y": "generator_g", "y2x": "generator_f"}
     optimizer_losses = {"g_optimizer": "g_loss", "f_optimizer": "f_loss",
                         "dx_optimizer": "dx_loss", "dy_optimizer": "dy_loss"}
 
     def __init__(self, image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
                  num_downsamplings=2, d_layers=3, cycle_weight=10.0, identity_weight=0.5,
-                 loss="least_squares", pool_size=50, norm="instance", layout="kerasgen",
+                 distance_weight=0.0, loss="least_squares", pool_size=50, norm="instance",
+                 layout="kerasgen",
                  generator_g=None,
                  generator_f=None, discriminator_x=None, discriminator_y=None, seed=None,
                  **kwargs):
@@ -323,6 +327,10 @@ class CycleGAN(TranslationModel):
         self.sample_shape = tuple(self.generator_g.input_shape[1:])
         self.cycle_weight = float(cycle_weight)
         self.identity_weight = float(identity_weight)
+        self.distance_weight = float(distance_weight)
+        if self.distance_weight < 0 or self.identity_weight < 0 or self.cycle_weight < 0:
+            raise ValueError("`cycle_weight`, `identity_weight` and `distance_weight` must be "
+                             f">= 0, got {cycle_weight}, {identity_weight}, {distance_weight}.")
         self.loss_name = loss
         self.gan_generator_loss, self.gan_discriminator_loss = losses_lib.get_gan_losses(loss)
         self.pool_x = ImagePool(self, pool_size, self.sample_shape, "pool_x", self.seed_generator)
@@ -331,7 +339,8 @@ class CycleGAN(TranslationModel):
             image_size=image_size, channels=channels, base_filters=base_filters,
             num_residual_blocks=num_residual_blocks, num_downsamplings=num_downsamplings,
             d_layers=d_layers, cycle_weight=self.cycle_weight,
-            identity_weight=self.identity_weight, loss=loss, pool_size=int(pool_size),
+            identity_weight=self.identity_weight, distance_weight=self.distance_weight,
+            loss=loss, pool_size=int(pool_size),
             norm=norm, layout=layout, seed=seed)
         self._finish_init()
 
@@ -346,6 +355,11 @@ class CycleGAN(TranslationModel):
             identity = (tf.reduce_mean(tf.abs(g(y, training=training) - y))
                         + tf.reduce_mean(tf.abs(f(x, training=training) - x)))
         shared = self.cycle_weight * (cycle + self.identity_weight * identity)
+        distance = tf.constant(0.0)
+        if self.distance_weight > 0:
+            distance = (losses_lib.distance_preservation_loss(x, fake_y)
+                        + losses_lib.distance_preservation_loss(y, fake_x))
+            shared = shared + self.distance_weight * distance
         # the discriminators see a history of fakes while training (the pools change state,
         # so held-out evaluation uses the new fakes alone)
         history_x = self.pool_x.query(tf.stop_gradient(fake_x)) if training else fake_x
@@ -359,4 +373,5 @@ class CycleGAN(TranslationModel):
                                                          d_y(history_y, training=training)),
             "cycle_loss": cycle,
             "identity_loss": identity,
+            "distance_loss": distance,
         }
