@@ -122,7 +122,8 @@ def _dcgan_layout(layout):
 
 
 def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
-                    batch_norm=True, kernel_size=4, layout="kerasgen", name="generator"):
+                    batch_norm=True, kernel_size=4, layout="kerasgen", extra_layers=0,
+                    name="generator"):
     """DCGAN generator: project z to 4x4, then stride-2 transposed convolutions to image_size.
 
     Filters halve at each upsampling and end at `base_filters` (64 px: 512-256-128-64 -> C).
@@ -135,6 +136,9 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
             channel, symmetric padding (k - 1) // 2, which for its 5x5 kernels differs from
             Keras "same"). The "pytorch" and "theano" layouts are what `kerasgen.convert` loads
             the references' weights into.
+        extra_layers: stride-1 3x3 convolutions (with batch norm and ReLU) before the output
+            layer, as the `n_extra_layers` of the WGAN authors' DCGAN code: depth for small
+            images, where the pyramid from 4x4 is short (8 px: one step).
 
     Example:
         >>> dcgan_generator(32, image_size=16, channels=1, base_filters=8).output_shape
@@ -163,6 +167,12 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
         if batch_norm:
             h = keras.layers.BatchNormalization(name=f"bn_{i}", **bn_kwargs)(h)
         h = keras.layers.ReLU()(h)
+    for i in range(int(extra_layers)):
+        h = keras.layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm,
+                                kernel_initializer=init, name=f"extra_{i}")(h)
+        if batch_norm:
+            h = keras.layers.BatchNormalization(name=f"extra_bn_{i}")(h)
+        h = keras.layers.ReLU()(h)
     x = conv2d_transpose(h, channels, kernel_size, strides=2, padding=padding,
                          use_bias=use_bias, kernel_initializer=init, name="to_image")
     x = keras.layers.Activation("tanh", dtype="float32", name="tanh")(x)
@@ -170,7 +180,7 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
 
 
 def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=True,
-                        spectral_norm=False, kernel_size=4, layout="kerasgen",
+                        spectral_norm=False, kernel_size=4, layout="kerasgen", extra_layers=0,
                         name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions from image_size down to 4x4, then one logit.
 
@@ -178,7 +188,8 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
     penalty is per example, which batch norm would break). `channels` is the input's channels
     (times `pack` for a packed discriminator). `layout` as in `dcgan_generator` (the "pytorch"
     example's last 4x4 convolution to one output and the "theano" code's linear output are both
-    the `logit` Dense layer here, without bias).
+    the `logit` Dense layer here, without bias). `extra_layers` stride-1 3x3 convolutions follow
+    the first one (the WGAN authors' `n_extra_layers`).
 
     Example:
         >>> dcgan_discriminator(32, 3, kernel_size=5, layout="theano").output_shape
@@ -201,6 +212,14 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
         if batch_norm and i > 0:
             h = keras.layers.BatchNormalization(name=f"bn_{i}", **bn_kwargs)(h)
         h = keras.layers.LeakyReLU(0.2)(h)
+        for j in range(int(extra_layers) if i == 0 else 0):
+            h = _normalized(keras.layers.Conv2D(filters, 3, padding="same",
+                                                use_bias=not batch_norm,
+                                                kernel_initializer=init, name=f"extra_{j}"),
+                            spectral_norm)(h)
+            if batch_norm:
+                h = keras.layers.BatchNormalization(name=f"extra_bn_{j}")(h)
+            h = keras.layers.LeakyReLU(0.2)(h)
         filters *= 2
     h = keras.layers.Flatten()(h)
     logit = _normalized(keras.layers.Dense(1, kernel_initializer=init, dtype="float32",
@@ -589,6 +608,8 @@ class DCGAN(GAN):
         base_filters: filters of D's first / G's last hidden layer (64 in the paper).
         batch_norm: batch norm in both networks (never on D's input nor G's output).
         kernel_size: convolution kernel size (4 here; the paper's code used 5).
+        extra_layers: stride-1 3x3 convolutions at the finest hidden resolution of both
+            networks (see `dcgan_generator`).
         layout: "kerasgen" (default), "pytorch" (the DCGAN of pytorch/examples) or "theano"
             (the paper's code, Newmu/dcgan_code): the layers of that implementation exactly
             (see `dcgan_generator`), so that its published weights convert
@@ -607,25 +628,28 @@ class DCGAN(GAN):
     """
 
     def __init__(self, image_size=64, channels=3, latent_dim=100, base_filters=64,
-                 batch_norm=True, kernel_size=4, layout="kerasgen", generator=None,
-                 discriminator=None, pack=1, spectral_norm=False, **kwargs):
+                 batch_norm=True, kernel_size=4, layout="kerasgen", extra_layers=0,
+                 generator=None, discriminator=None, pack=1, spectral_norm=False, **kwargs):
         custom = [n for n, net in (("generator", generator), ("discriminator", discriminator))
                   if net is not None]
         if generator is None:
             generator = dcgan_generator(latent_dim, image_size, channels, base_filters,
-                                        batch_norm, kernel_size, layout=layout)
+                                        batch_norm, kernel_size, layout=layout,
+                                        extra_layers=extra_layers)
         if discriminator is None:
             discriminator = dcgan_discriminator(image_size, channels * int(pack), base_filters,
                                                 batch_norm, spectral_norm, kernel_size,
-                                                layout=layout, name=self.critic_name)
+                                                layout=layout, extra_layers=extra_layers,
+                                                name=self.critic_name)
         super().__init__(generator=generator, discriminator=discriminator, pack=pack,
                          spectral_norm=spectral_norm, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom
         object.__setattr__(self, "_custom_networks", tuple(custom))
         self.image_size, self.channels = image_size, channels
         self.base_filters, self.batch_norm, self.kernel_size = base_filters, batch_norm, kernel_size
+        self.extra_layers = int(extra_layers)
         self.layout = layout
         self.record_hyperparameters(
             image_size=image_size, channels=channels, latent_dim=self.latent_dim,
             base_filters=base_filters, batch_norm=batch_norm, kernel_size=kernel_size,
-            layout=layout, **self.shared_hyperparameters())
+            layout=layout, extra_layers=int(extra_layers), **self.shared_hyperparameters())

@@ -34,18 +34,20 @@ from kerasgen.models.gan import (GAN, dcgan_discriminator, dcgan_generator, mlp_
 
 def _networks(architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
               activation, output_activation, image_size, channels, base_filters,
-              critic_batch_norm, pack, spectral_norm):
+              critic_batch_norm, pack, spectral_norm, extra_layers):
     if architecture not in ("mlp", "dcgan"):
         raise ValueError(f"`architecture` must be 'mlp' or 'dcgan', got {architecture!r}.")
     if architecture == "dcgan":
         if image_size is None:
             raise ValueError("architecture='dcgan' needs `image_size`.")
         if generator is None:
-            generator = dcgan_generator(latent_dim or 100, image_size, channels, base_filters)
+            generator = dcgan_generator(latent_dim or 100, image_size, channels, base_filters,
+                                        extra_layers=extra_layers)
         if discriminator is None:
             discriminator = dcgan_discriminator(image_size, channels * pack, base_filters,
                                                 batch_norm=critic_batch_norm,
-                                                spectral_norm=spectral_norm, name="critic")
+                                                spectral_norm=spectral_norm,
+                                                extra_layers=extra_layers, name="critic")
         return generator, discriminator
     if generator is None:
         if latent_dim is None or sample_shape is None:
@@ -68,7 +70,7 @@ class WGAN(GAN):
         generator, discriminator: built networks (the critic has one real output, no sigmoid);
             when None they are built by `architecture`.
         architecture: "mlp" (from latent_dim, sample_shape, hidden_units) or "dcgan" (from
-            image_size, channels, base_filters).
+            image_size, channels, base_filters, extra_layers).
         n_critic: critic iterations per generator iteration (5).
         clip_value: c, critic weights are clipped to [-c, c] after each critic update (0.01).
         warmup_schedule: the reference schedule of 100 critic iterations for the first 25
@@ -99,14 +101,14 @@ class WGAN(GAN):
     def __init__(self, generator=None, discriminator=None, latent_dim=None, sample_shape=None,
                  hidden_units=(128, 128), activation="relu", output_activation=None,
                  architecture="mlp", image_size=None, channels=1, base_filters=64, n_critic=5,
-                 clip_value=0.01, warmup_schedule=True, pack=1, spectral_norm=False,
-                 **kwargs):
+                 clip_value=0.01, warmup_schedule=True, extra_layers=0, pack=1,
+                 spectral_norm=False, **kwargs):
         custom = tuple(n for n, net in (("generator", generator),
                                         ("discriminator", discriminator)) if net is not None)
         generator, discriminator = _networks(
             architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
             activation, output_activation, image_size, channels, base_filters,
-            self.critic_batch_norm, int(pack), spectral_norm)
+            self.critic_batch_norm, int(pack), spectral_norm, int(extra_layers))
         super().__init__(generator=generator, discriminator=discriminator, pack=pack,
                          spectral_norm=spectral_norm, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom
@@ -129,7 +131,7 @@ class WGAN(GAN):
             hidden_units=list(hidden_units), activation=activation,
             output_activation=output_activation, architecture=architecture,
             image_size=image_size, channels=channels, base_filters=base_filters,
-            n_critic=self.n_critic, clip_value=self.clip_value,
+            extra_layers=int(extra_layers), n_critic=self.n_critic, clip_value=self.clip_value,
             warmup_schedule=self.warmup_schedule, **shared)
 
     def get_losses(self, name):
