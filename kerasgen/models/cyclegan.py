@@ -298,8 +298,7 @@ class CycleGAN(TranslationModel):
     def __init__(self, image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
                  num_downsamplings=2, d_layers=3, cycle_weight=10.0, identity_weight=0.5,
                  distance_weight=0.0, loss="least_squares", pool_size=50, norm="instance",
-                 layout="kerasgen",
-                 generator_g=None,
+                 layout="kerasgen", generator="resnet", generator_g=None,
                  generator_f=None, discriminator_x=None, discriminator_y=None, seed=None,
                  **kwargs):
         super().__init__(seed=seed, **kwargs)
@@ -309,7 +308,17 @@ class CycleGAN(TranslationModel):
             raise ValueError(f"`pool_size` must be >= 0, got {pool_size}.")
         check_layout(layout)
 
+        if generator not in ("resnet", "unet"):
+            raise ValueError(f"`generator` must be 'resnet' or 'unet', got {generator!r}.")
+
         def gen(name):
+            if generator == "unet":  # the paper's alternative generator, without dropout
+                from kerasgen.models.pix2pix import unet_generator
+
+                return lambda: unet_generator(image_size, channels, channels, base_filters,
+                                              num_downsamplings, dropout=0.0,
+                                              batch_norm=norm != "none", layout=layout,
+                                              name=name)
             return lambda: resnet_generator(image_size, channels, base_filters,
                                             num_residual_blocks, num_downsamplings, norm,
                                             layout=layout, name=name)
@@ -340,8 +349,8 @@ class CycleGAN(TranslationModel):
             num_residual_blocks=num_residual_blocks, num_downsamplings=num_downsamplings,
             d_layers=d_layers, cycle_weight=self.cycle_weight,
             identity_weight=self.identity_weight, distance_weight=self.distance_weight,
-            loss=loss, pool_size=int(pool_size),
-            norm=norm, layout=layout, seed=seed)
+            loss=loss, pool_size=int(pool_size), norm=norm, layout=layout,
+            generator=generator, seed=seed)
         self._finish_init()
 
     def translation_losses(self, x, y, training=True):
