@@ -20,7 +20,7 @@ BENCHES = [  # speed first, while the machine is quietest; pipeline reads speed'
     ("Training speed and memory", "speed.py", []),
     ("Input pipeline throughput", "pipeline.py", []),
     ("Metric sanity anchors", "metrics_anchor.py", []),
-    ("VAE on digits: test NLL (IWAE k=1000) vs baselines", "vae_digits.py", []),
+    ("Density estimation on digits: the explicit families' test NLL", "density_digits.py", []),
     ("GAN family on 2-D mixtures: mode coverage (PacGAN protocol)", "gan_toy.py", []),
     ("DCGAN / WGAN-GP on digits: samples and digits metrics", "gan_digits.py", []),
     ("CycleGAN / pix2pix on digits with a known transform", "cyclegan_digits.py", []),

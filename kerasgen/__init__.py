@@ -20,5 +20,5 @@ _backend.check_backend()
 from kerasgen import (callbacks, convert, data, figures, losses, metrics,  # noqa: E402,F401
                       models, optimizers, recipes)
 from kerasgen.models import (DCGAN, GAN, VAE, WGAN, WGANGP, CycleGAN,  # noqa: E402,F401
-                             GenerativeModel, Pix2Pix)
+                             DensityModel, GenerativeModel, MixtureModel, NADE, Pix2Pix, RBM)
 from kerasgen.presets import list_models, load, save_preset  # noqa: E402,F401

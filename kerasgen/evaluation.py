@@ -9,8 +9,10 @@ read alone:
   *floor*, the same metrics between the test and train splits (what a perfect model scores).
 * `mode_coverage`: the PacGAN protocol on a Gaussian mixture (`kerasgen.metrics.mode_coverage`);
   the reference is the same protocol on true samples of the mixture (the ceiling).
-* `log_likelihood`: IWAE estimate of the test NLL of a VAE (`model.log_likelihood`); the
-  reference is the independent-pixel categorical fitted to the training split.
+* `log_likelihood`: the test NLL (nats per example) of an explicit density model
+  (`model.log_prob_report`: exact for mixtures and NADE, the IWAE estimate for the VAE, AIS for
+  the RBM's log partition function) with its standard error and method; the reference is the
+  independent-pixel categorical fitted to the training split.
 * `translation`: L1 between a translation model's output and the known mapping of held-out
   inputs (`kerasgen.data.image_mapping`); the reference is returning the input unchanged.
 
@@ -71,20 +73,18 @@ def independent_categorical_nll(train, test, num_levels=data_lib.DIGITS_LEVELS, 
     return float(-np.mean(np.take_along_axis(log_p[None], test[..., None], -1).sum(axis=(1, 2))))
 
 
-def evaluate_log_likelihood(model, split="test", num_samples=1000, **_):
+def evaluate_log_likelihood(model, split="test", num_samples=None, seed=0, ais_chains=None,
+                            ais_betas=None, **_):
+    """NLL of a digits split by `model.log_prob_report` (VAE: IWAE with `num_samples`; RBM: log
+    Z refreshed first, by AIS from the training split's base rates when not enumerable)."""
     test, _ = data_lib.load_digits_array(split, raw=True)
     train, _ = data_lib.load_digits_array("train", raw=True)
     x = test[..., None]
-    out = {}
-    if hasattr(model, "log_prob"):
-        out.update(model.log_prob_report(x, num_samples=num_samples))
-    else:
-        ll = model.log_likelihood(x, num_samples=num_samples)
-        out.update(nll_nats=float(-np.mean(ll)),
-                   nll_standard_error=float(np.std(ll, ddof=1) / np.sqrt(len(ll))),
-                   iwae_samples=num_samples)
-        if hasattr(model, "elbo"):
-            out["neg_elbo_nats"] = float(-np.mean(model.elbo(x)))
+    options = {} if num_samples is None else {"num_samples": num_samples}
+    if hasattr(model, "update_log_partition"):
+        model.update_log_partition(data=train[..., None], num_chains=ais_chains,
+                                   num_betas=ais_betas, seed=seed)
+    out = dict(model.log_prob_report(x, **options))
     out["floor_nll_nats"] = independent_categorical_nll(train, test)
     return out
 
@@ -141,6 +141,9 @@ def summary(figures, spec):
     for i, key in enumerate(keys):
         value, floor = figures.get(key), figures.get(f"floor_{key}")
         text = f"{key} {value:.3g}"
+        if key == "nll_nats" and figures.get("nll_standard_error") is not None:
+            text = (f"{key} {value:.1f} ± {figures['nll_standard_error']:.1f} "
+                    f"({figures.get('method', '?')})")
         if floor is not None:
             text += f" ({reference}: {floor:.3g})" if i == 0 else f" ({floor:.3g})"
         parts.append(text)

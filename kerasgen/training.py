@@ -38,8 +38,8 @@ class NonFiniteLossError(RuntimeError):
     """Raised when a training loss becomes NaN or infinite."""
 
 
-def make_dataset(recipe, batch_size, data=None, seed=None):
-    """Builds a recipe's training dataset, repeated forever.
+def make_dataset(recipe, batch_size, data=None, seed=None, repeat=True):
+    """Builds a recipe's training dataset, repeated forever (unless `repeat=False`).
 
     Args:
         data: overrides the data location: the folder of an `image_folder` recipe, or the tfds
@@ -59,7 +59,41 @@ def make_dataset(recipe, batch_size, data=None, seed=None):
     if "seed" not in spec and seed is not None and "seed" in inspect.signature(
             builder).parameters:
         spec["seed"] = seed
-    return builder(batch_size=batch_size, **spec).repeat()
+    dataset = builder(batch_size=batch_size, **spec)
+    return dataset.repeat() if repeat else dataset
+
+
+def validation_setup(recipe, checkpoint_every):
+    """The recipe's held-out data and early stopping, from its optional `validation` entry.
+
+    `"validation": {"data": {"builder": "digits", "split": "val", "raw": True},
+    "batch_size": 350, "every_steps": 10, "patience": 30, "monitor": "val_loss"}` evaluates the
+    losses on that data every `every_steps` steps (one Keras epoch) and, with `patience`, stops
+    when `monitor` has not improved for that many evaluations and restores the best weights
+    (early stopping; `steps` is then the most the run may take).
+
+    Returns:
+        `(dataset or None, epoch_steps, callbacks)`.
+    """
+    spec = dict(recipe.get("validation") or {})
+    if not spec:
+        return None, checkpoint_every, []
+    unknown = set(spec) - {"data", "batch_size", "every_steps", "patience", "monitor"}
+    if unknown or "data" not in spec:
+        raise ValueError(f"Recipe {recipe.get('name')!r}: `validation` takes data, batch_size, "
+                         f"every_steps, patience and monitor; got {sorted(spec)}.")
+    dataset = make_dataset({"name": recipe.get("name"), "data": spec["data"]},
+                           int(spec.get("batch_size", 500)), repeat=False)
+    epoch_steps = int(spec.get("every_steps", checkpoint_every))
+    if epoch_steps <= 0:
+        raise ValueError(f"`validation.every_steps` must be positive, got {epoch_steps}.")
+    epoch_steps = min(epoch_steps, checkpoint_every)  # a short run still checkpoints
+    callbacks = []
+    if spec.get("patience") is not None:
+        callbacks.append(keras.callbacks.EarlyStopping(
+            monitor=spec.get("monitor", "val_loss"), patience=int(spec["patience"]),
+            restore_best_weights=True))
+    return dataset, epoch_steps, callbacks
 
 
 def list_checkpoints(model_dir):
@@ -79,15 +113,18 @@ class Checkpointer(keras.callbacks.Callback):
     is never overwritten by a diverged model. Keeps the `keep` newest checkpoints.
     """
 
-    def __init__(self, model_dir, steps_per_epoch, keep=2, enabled=True):
+    def __init__(self, model_dir, steps_per_epoch, keep=2, enabled=True, every_n_epochs=1):
         super().__init__()
         self.model_dir = model_dir
         self.steps_per_epoch = steps_per_epoch
         self.keep = keep
         self.enabled = enabled
+        self.every_n_epochs = max(1, int(every_n_epochs))
 
     def on_epoch_end(self, epoch, logs=None):
         if not self.enabled or getattr(self.model, "_kerasgen_non_finite", False):
+            return
+        if (epoch + 1) % self.every_n_epochs and not self.model.stop_training:
             return
         if logs and not all(np.isfinite(v) for v in logs.values()
                             if isinstance(v, (int, float, np.floating))):
@@ -149,7 +186,8 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         strategy: "default", "mirrored", "multi_worker" or "tpu".
         seed: seeds Keras, the model's seed generator and the data shuffling.
         data: overrides the data location (see `make_dataset`).
-        checkpoint_every: steps between checkpoints (default: min(steps, 500)).
+        checkpoint_every: steps between checkpoints (default: the recipe's
+            `checkpoint_every`, else min(steps, 500)).
         sample_every: checkpoints between sample grids (default 1: each checkpoint).
         dataset: a ready `tf.data.Dataset` to train on instead of the recipe's data.
         steps_per_execution: train steps per call into the compiled graph (default: the
@@ -178,7 +216,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         raise ValueError(f"`steps` must be positive, got {steps}.")
     if batch_size <= 0:
         raise ValueError(f"`batch_size` must be positive, got {batch_size}.")
-    checkpoint_every = int(checkpoint_every or min(steps, 500))
+    checkpoint_every = int(checkpoint_every or recipe.get("checkpoint_every") or min(steps, 500))
     if checkpoint_every <= 0:
         raise ValueError(f"`checkpoint_every` must be positive, got {checkpoint_every}.")
     if steps_per_execution is not None:
@@ -203,10 +241,12 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
     with strategy_obj.scope():
         # every family takes `seed` (the contract), so it reaches the model's random draws
         model = recipes.build_from_recipe(recipe, compile=True, seed=seed)
-    if checkpoint_every % model.steps_per_execution:
-        # Keras runs whole executions: an epoch of checkpoint_every steps must hold a whole
+    # a Keras epoch is checkpoint_every steps, or the validation interval of the recipe
+    validation_data, epoch_steps, stopping = validation_setup(recipe, checkpoint_every)
+    if epoch_steps % model.steps_per_execution:
+        # Keras runs whole executions: an epoch of epoch_steps steps must hold a whole
         # number of them, or it would overrun. The option changes speed, not the result.
-        model.steps_per_execution = math.gcd(checkpoint_every, model.steps_per_execution)
+        model.steps_per_execution = math.gcd(epoch_steps, model.steps_per_execution)
     initial_epoch = 0
     existing = list_checkpoints(model_dir)
     if existing:
@@ -215,28 +255,33 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         with open(os.path.join(path, "state.json")) as f:
             initial_epoch = int(json.load(f)["epoch"])
         print(f"Resuming {recipe_name} from {path} (step {step}).")
-    epochs = math.ceil(steps / checkpoint_every)
+    epochs = math.ceil(steps / epoch_steps)
+    every_n_epochs = max(1, checkpoint_every // epoch_steps)
     cbs = [
-        StopOnNonFinite(checkpoint_every),
-        Checkpointer(model_dir, checkpoint_every),
+        StopOnNonFinite(epoch_steps),
+        *stopping,
+        Checkpointer(model_dir, epoch_steps, every_n_epochs=every_n_epochs),
     ]
     if chief:
         cbs.append(keras.callbacks.TensorBoard(os.path.join(model_dir, "logs"),
-                                               update_freq=max(1, checkpoint_every // 10)))
+                                               update_freq=max(1, epoch_steps // 10)))
         cbs.append(callbacks_lib.SampleGrid(os.path.join(model_dir, "samples"),
-                                            every_n_epochs=int(sample_every or 1),
+                                            every_n_epochs=int(sample_every or 1)
+                                            * every_n_epochs,
                                             log_dir=os.path.join(model_dir, "logs")))
-    start = time.time()
+    start, cpu_start = time.time(), time.process_time()
     history = None
     if initial_epoch < epochs:
-        history = model.fit(dataset, epochs=epochs, steps_per_epoch=checkpoint_every,
+        history = model.fit(dataset, epochs=epochs, steps_per_epoch=epoch_steps,
                             initial_epoch=initial_epoch, callbacks=cbs, verbose=verbose,
-                            shuffle=False)
-    wall = time.time() - start
+                            shuffle=False, validation_data=validation_data)
+    wall, cpu = time.time() - start, time.process_time() - cpu_start
     logs = {k: float(v[-1]) for k, v in (history.history if history else {}).items()}
-    info = {"steps": epochs * checkpoint_every,
-            "steps_this_run": (epochs - min(initial_epoch, epochs)) * checkpoint_every,
-            "wall_time_s": round(wall, 2), "logs": logs,
+    epochs_run = len(history.history.get("loss", [])) if history else 0
+    info = {"steps": (min(initial_epoch, epochs) + epochs_run) * epoch_steps,
+            "steps_this_run": epochs_run * epoch_steps,
+            # CPU time of this process (all cores): the budget the density goals are set in
+            "wall_time_s": round(wall, 2), "cpu_time_s": round(cpu, 2), "logs": logs,
             "recipe": recipe_name, "batch_size": batch_size, "seed": seed, "strategy": strategy,
             "model_dir": model_dir}
     metric = None
@@ -245,6 +290,10 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         metric = evaluation.evaluate(model, spec)
         print(f"{recipe_name} after {info['steps']} steps: {evaluation.summary(metric, spec)}")
     info["metric"] = metric
+    for callback in stopping:  # early stopping: the epoch whose weights were kept
+        if callback.best_weights is not None:
+            info["best_step"] = (callback.best_epoch + 1) * epoch_steps
+            info["best_" + callback.monitor] = float(callback.best)
     preset_dir = preset_dir or os.path.join(model_dir, "preset")
     if command is None:
         command = (f"python -m kerasgen.cli.train --recipe={recipe_name} --model_dir={model_dir}"

@@ -18,11 +18,19 @@ optimizer per network; mixed_bfloat16 keeps float32 losses; generate is seeded
 and validates its argument; get_config/from_config and `.keras` save/load round trips; export of
 a model only ever trained through `train_step`, reloaded in a fresh process and listed by
 `saved_model_cli`.
+
+`DensityContractTests` adds the explicit-density checks (mixtures, NADE, RBM, VAE): `log_prob`
+sums to one over every configuration of a tiny discrete model (exact families), the report
+carries the NLL, its standard error and the method, samples lie in the support and are seeded,
+bad input (a value outside the support, a wrong shape) gets a ValueError naming the value, and
+the exported `log_prob` signature agrees with `log_prob`.
 """
 
 import copy
+import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -57,6 +65,11 @@ class ContractTests:
     #: models whose random draws cannot be fed in set this False to skip the equivalence test
     supports_fixed_noise = True
     equivalence_atol = 1e-5
+    #: False for families that keep their parameters and log-probabilities in float32 under a
+    #: mixed policy on purpose (mixture and RBM densities); their layers must then say float32
+    follows_mixed_policy = True
+    #: False for families updated without a gradient (a mixture fitted by EM)
+    trains_by_gradient = True
 
     # ---------------------------------------------------------------- hooks
     def make_model(self, seed=0):
@@ -226,8 +239,12 @@ class ContractTests:
                 if layer.weights)
         finally:
             keras.mixed_precision.set_global_policy("float32")
-        assert computes_bf16, "the networks ignored the mixed precision policy"
-        assert loss_dtypes and all(d == tf.float32 for d in loss_dtypes), loss_dtypes
+        if self.follows_mixed_policy:
+            assert computes_bf16, "the networks ignored the mixed precision policy"
+        else:
+            assert not computes_bf16, "a float32-by-design network computes in bfloat16"
+        assert loss_dtypes or not self.trains_by_gradient, "no loss reached the update"
+        assert all(d == tf.float32 for d in loss_dtypes), loss_dtypes
         self.assert_finite_logs(history)
         for name, net in model.networks().items():
             for w in net.weights:  # variables stay float32 under mixed precision
@@ -384,3 +401,87 @@ class ContractTests:
             assert "serving_default" in shown
             for key in inputs:
                 assert key in shown
+
+
+class DensityContractTests:
+    """Mixin of explicit-density checks; use beside `ContractTests` (same `make_model`,
+    `make_x`), and implement `make_tiny_model` for exact families."""
+
+    #: log_prob is exact: the tiny model's probabilities sum to one
+    exact_log_prob = True
+    #: tolerance between the exported `log_prob` signature and `log_prob` (estimates differ)
+    export_log_prob_atol = 1e-3
+    #: keyword arguments of `log_prob` (e.g. the VAE's num_samples)
+    log_prob_kwargs = {}
+
+    def make_tiny_model(self):
+        """A model over few dimensions and levels, to enumerate every configuration; returns
+        (model, num_levels, shape)."""
+        raise NotImplementedError
+
+    def bad_values(self, model):
+        """Values outside the model's support."""
+        if model.support == "categorical":
+            return [model.num_levels, -1, 2.5]
+        if model.support == "binary":
+            return [2, -1, 0.5]
+        return [np.nan, np.inf]
+
+    def test_log_prob_sums_to_one_over_every_configuration(self):
+        if not self.exact_log_prob:
+            pytest.skip("this family estimates log p(x)")
+        model, num_levels, shape = self.make_tiny_model()
+        rng = np.random.default_rng(3)  # random parameters, not the initial ones
+        model.set_weights([rng.normal(size=w.shape).astype("float32") if w.dtype == "float32"
+                           and np.all(np.isfinite(w)) else w for w in model.get_weights()])
+        size = int(np.prod(shape))
+        configurations = np.array(list(itertools.product(range(num_levels), repeat=size)),
+                                  "float32").reshape((-1,) + tuple(shape))
+        log_p = model.log_prob(configurations)
+        assert log_p.shape == (len(configurations),)
+        np.testing.assert_allclose(np.exp(log_p).sum(), 1.0, rtol=1e-4)
+        report = model.log_prob_report(configurations)
+        assert report["exact"] and report["method"].startswith("exact")
+        np.testing.assert_allclose(report["nll_nats"], -log_p.mean(), rtol=1e-6)
+
+    def test_log_prob_report_has_error_and_method(self):
+        model = self.make_model()
+        x = self.make_x(16)
+        report = model.log_prob_report(x, **self.log_prob_kwargs)
+        assert np.isfinite(report["nll_nats"]) and report["nll_nats"] > 0
+        assert report["nll_standard_error"] > 0
+        assert isinstance(report["method"], str) and report["method"]
+        assert report["num_examples"] == 16
+        log_p = model.log_prob(x, **self.log_prob_kwargs)
+        assert log_p.shape == (16,) and np.all(np.isfinite(log_p))
+
+    def test_samples_lie_in_the_support_and_are_seeded(self):
+        model = self.make_model()
+        a, b = model.sample(6, seed=3), model.sample(6, seed=3)
+        assert a.shape == (6,) + tuple(model.sample_shape)
+        np.testing.assert_array_equal(a, b)
+        model.check_input(a)  # raises if any value is outside the support
+
+    def test_bad_input_is_refused_naming_the_value(self):
+        model = self.make_model()
+        x = np.array(self.make_x(4), dtype="float32")
+        for value in self.bad_values(model):
+            bad = x.copy()
+            bad.flat[5] = value
+            expected = f"the value {float(value):g} at index"
+            with pytest.raises(ValueError, match=re.escape(expected)):
+                model.log_prob(bad, **self.log_prob_kwargs)
+        with pytest.raises(ValueError, match="shape"):
+            model.log_prob(x.reshape(4, -1)[:, :-1], **self.log_prob_kwargs)
+        with pytest.raises(ValueError, match="shape"):
+            model.log_prob(x[0], **self.log_prob_kwargs)
+
+    def test_exported_log_prob_signature_matches(self, tmp_path):
+        model = self.make_model()
+        x = np.array(self.make_x(6), dtype="float32")
+        path = str(tmp_path / "export")
+        model.export(path)
+        loaded = tf.saved_model.load(path)
+        exported = loaded.signatures["log_prob"](x=tf.constant(x))["log_prob"].numpy()
+        np.testing.assert_allclose(exported, model.log_prob(x, **self.log_prob_kwargs),
+                                   atol=self.export_log_prob_atol, rtol=1e-5)

@@ -1,4 +1,5 @@
-"""VAE: the shared contract, the ELBO by hand, KL checks, the IWAE bound ordering."""
+"""VAE: the shared and density contracts (plain, IWAE-trained with a VampPrior, autoregressive
+decoder), the ELBO by hand, KL checks, the IWAE bound ordering and training objective."""
 
 import numpy as np
 import pytest
@@ -7,7 +8,7 @@ import keras
 import tensorflow_probability as tfp
 
 import kerasgen
-from contract import ContractTests
+from contract import ContractTests, DensityContractTests
 
 tfd = tfp.distributions
 
@@ -17,12 +18,37 @@ def raw_digits(n, seed=0):
     return images[seed * n:(seed + 1) * n, :, :, None].astype("int32")
 
 
-class TestVAEContract(ContractTests):
+class TestVAEContract(ContractTests, DensityContractTests):
+    exact_log_prob = False
+    log_prob_kwargs = {"num_samples": 50}
+    export_log_prob_atol = 1.0  # IWAE estimates with k = 100 (exported) vs 50
+
     def make_model(self, seed=0):
         return kerasgen.VAE(input_shape=(8, 8, 1), latent_dim=2, hidden_units=(16,), seed=seed)
 
     def make_x(self, batch_size, seed=0):
         return raw_digits(batch_size, seed)
+
+
+class TestIWAEVampPriorContract(TestVAEContract):
+    def make_model(self, seed=0):
+        return kerasgen.VAE(input_shape=(8, 8, 1), latent_dim=2, hidden_units=(16,),
+                            iwae_samples=3, prior="vampprior", num_pseudo_inputs=4, seed=seed)
+
+    def make_noise(self, model, batch_size, seed=0):
+        rng = np.random.default_rng(seed + 100)
+        return rng.normal(size=(batch_size, 3 * model.latent_dim)).astype("float32")
+
+
+class TestAutoregressiveVAEContract(TestVAEContract):
+    def make_model(self, seed=0):
+        return kerasgen.VAE(input_shape=(4, 4, 1), latent_dim=2, hidden_units=(8,),
+                            autoregressive=True, ar_filters=4, ar_kernel_size=3, ar_layers=1,
+                            seed=seed)
+
+    def make_x(self, batch_size, seed=0):
+        return np.random.default_rng(seed).integers(0, 17, (batch_size, 4, 4, 1)).astype(
+            "float32")
 
 
 class TestConvVAEContract(ContractTests):
@@ -149,3 +175,49 @@ def test_bad_arguments():
     vae = kerasgen.VAE(latent_dim=2, hidden_units=(8,))
     with pytest.raises(ValueError, match="num_samples"):
         vae.log_likelihood(raw_digits(2), num_samples=0)
+
+
+def test_iwae_training_loss_is_the_bound_by_hand():
+    """With k fed draws, the loss is -log mean_i p(x|z_i) p(z_i) / q(z_i|x) per example."""
+    vae = kerasgen.VAE(input_shape=(2,), latent_dim=1, likelihood="bernoulli",
+                       iwae_samples=3, analytic_kl=False,
+                       encoder=_tiny_bernoulli_vae().encoder, decoder=_tiny_bernoulli_vae().decoder)
+    x = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    eps = np.array([[0.3, -0.5, 1.1], [-1.2, 0.4, 0.0]], np.float32)   # (batch, k * latent)
+    vae.compile(optimizer=keras.optimizers.SGD(0.0))
+    logs = vae.evaluate(tf.data.Dataset.from_tensors((x, eps)), return_dict=True, verbose=0)
+    h = x @ np.array([[0.5, -1.0], [0.25, 0.5]]) + [0.1, 0.2]
+    mu, sigma = h[:, :1], np.log1p(np.exp(h[:, 1:])) + 1e-4
+    z = mu + sigma * eps                                                # (batch, k)
+    logits = z[..., None] * np.array([1.5, -0.5]) + [0.0, 0.3]          # (batch, k, 2)
+    p = 1 / (1 + np.exp(-logits))
+    log_px = np.sum(x[:, None] * np.log(p) + (1 - x[:, None]) * np.log(1 - p), -1)
+    log_pz = -0.5 * (z ** 2 + np.log(2 * np.pi))
+    log_qz = -0.5 * (eps ** 2 + np.log(2 * np.pi)) - np.log(sigma)
+    log_w = log_px + log_pz - log_qz
+    bound = np.log(np.mean(np.exp(log_w), axis=1))
+    assert np.isclose(logs["loss"], -bound.mean(), rtol=1e-5)
+
+
+def test_vampprior_is_the_mixture_of_pseudo_input_posteriors():
+    vae = kerasgen.VAE(input_shape=(8, 8, 1), latent_dim=3, hidden_units=(16,),
+                       prior="vampprior", num_pseudo_inputs=5, seed=0)
+    z = np.random.default_rng(0).normal(size=(7, 3)).astype("float32")
+    u = vae.pseudo_inputs_in_encoder_scale()
+    q = vae._posterior_of_encoded(u)
+    by_hand = np.log(np.mean(np.exp(q.log_prob(z[:, None]).numpy()), axis=1))
+    np.testing.assert_allclose(vae.prior().log_prob(z).numpy(), by_hand, rtol=1e-5)
+    assert "pseudo_inputs" in vae.networks()
+
+
+def test_autoregressive_decoder_is_causal():
+    """Changing pixel d changes the conditionals of pixels after d only."""
+    vae = TestAutoregressiveVAEContract().make_model()
+    x = np.random.default_rng(0).integers(0, 17, (1, 4, 4, 1)).astype("float32")
+    z = np.zeros((1, 2), np.float32)
+    before = vae.decoder_params(z, x).numpy().reshape(16, -1)
+    x2 = x.copy()
+    x2.reshape(-1)[6] = (x2.reshape(-1)[6] + 5) % 17
+    after = vae.decoder_params(z, x2).numpy().reshape(16, -1)
+    np.testing.assert_array_equal(before[:7], after[:7])
+    assert not np.allclose(before[7:], after[7:])

@@ -5,20 +5,24 @@ the image-to-image families. Each family module also holds its network builders.
 """
 
 from kerasgen.models.base import GenerativeModel
+from kerasgen.models.density import DensityModel
 from kerasgen.models.cyclegan import CycleGAN, patchgan_discriminator, resnet_generator
 from kerasgen.models.gan import (DCGAN, GAN, dcgan_discriminator, dcgan_generator,
                                  mlp_discriminator, mlp_generator)
 from kerasgen.models.layers import ReflectionPadding2D, gan_initializer, instance_norm
+from kerasgen.models.mixture import MixtureModel
+from kerasgen.models.nade import NADE, NADELayer
+from kerasgen.models.rbm import RBM, RBMLayer
 from kerasgen.models.pix2pix import Pix2Pix, conditional_patchgan, unet_generator
 from kerasgen.models.translation import TranslationModel
 from kerasgen.models.vae import VAE, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
 from kerasgen.models.wgan import WGAN, WGANGP
 
 #: the family classes a recipe may name
-FAMILIES = ("GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "CycleGAN", "Pix2Pix")
+FAMILIES = ("GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "CycleGAN", "Pix2Pix", "MixtureModel", "NADE", "RBM")
 
 __all__ = list(FAMILIES) + [
-    "GenerativeModel", "TranslationModel", "resnet_generator", "patchgan_discriminator",
+    "GenerativeModel", "DensityModel", "TranslationModel", "resnet_generator", "patchgan_discriminator",
     "unet_generator", "conditional_patchgan", "mlp_generator", "mlp_discriminator",
     "dcgan_generator", "dcgan_discriminator", "mlp_encoder", "mlp_decoder", "conv_encoder",
     "conv_decoder", "ReflectionPadding2D", "gan_initializer", "instance_norm"]

@@ -23,7 +23,19 @@ Density estimation uses the importance-weighted bound of Burda et al. (2016), ar
     log p(x) >= E[log (1/k) sum_i p(x, z_i) / q(z_i|x)],  z_i ~ q(z|x),
 
 which equals the ELBO for k = 1, increases with k and tends to log p(x). `log_likelihood(x, k)`
-computes it per example in chunks of importance samples so that k = 1000 fits in memory.
+computes it per example in chunks of importance samples so that k = 1000 fits in memory; it is
+the VAE's `log_prob` in the density contract (`kerasgen.models.density`), reported with its method
+("IWAE, k = 1000") and standard error.
+
+Two options bring the VAE closer to what small data sets allow:
+
+* `iwae_samples` = k > 1 trains on that bound instead of the ELBO (the IWAE of Burda et al.):
+  the loss is -log (1/k) sum_i w_i with w_i = p(x, z_i) / q(z_i|x), tighter than the ELBO, and
+  the gradient weights the k samples by their normalized importance weights.
+* `prior="vampprior"`: the variational mixture of posteriors prior of Tomczak & Welling (2018,
+  arXiv:1705.07120), p(z) = (1/M) sum_m q(z | u_m), with M learned pseudo-inputs u_m (in the
+  encoder's input scale, squashed by tanh for the categorical likelihood). Its KL term has no
+  closed form; the one-sample estimate log q(z|x) - log p(z) is used.
 """
 
 import math
@@ -33,11 +45,12 @@ import tensorflow as tf
 import keras
 import tensorflow_probability as tfp
 
-from kerasgen.models.base import GenerativeModel
+from kerasgen.models.density import DensityModel
 from kerasgen.utils import check_positive_int
 
 tfd = tfp.distributions
 LIKELIHOODS = ("categorical", "bernoulli", "normal")
+PRIORS = ("standard", "vampprior")
 
 
 def _params_per_pixel(likelihood, num_levels, normal_scale):
@@ -112,8 +125,39 @@ def conv_decoder(latent_dim, output_shape, params_per_pixel, filters=(64, 32), h
     return keras.Model(z, out, name=name)
 
 
+def autoregressive_decoder(latent_dim, output_shape, params_per_pixel, num_levels=17,
+                           filters=64, kernel_size=7, num_layers=3, dropout=0.0,
+                           name="decoder"):
+    """Causal-convolution decoder (z, x) -> the conditionals of p(x_d | x_<d, z).
+
+    The pixels are taken in raster order as a sequence; the input is shifted by one position so
+    that output d sees x_<d only, then `num_layers` causal 1-D convolutions (LeakyReLU), each
+    plus a projection of z, and a causal convolution to the likelihood parameters: a
+    PixelCNN-style decoder (van den Oord et al. 2016; with a latent, PixelVAE, Gulrajani et al.
+    2017). Output shape (batch,) + output_shape + (params_per_pixel,).
+    """
+    output_shape = tuple(output_shape)
+    size = math.prod(output_shape)
+    z = keras.Input((latent_dim,), name="z")
+    x = keras.Input(output_shape, name="x")
+    h = keras.layers.Reshape((size, 1))(x)
+    h = keras.layers.Rescaling(1.0 / max(num_levels - 1, 1))(h)
+    h = keras.layers.ZeroPadding1D((1, 0))(h)
+    h = keras.layers.Cropping1D((0, 1), name="shift")(h)  # position d sees x_<d
+    for i in range(num_layers):
+        h = keras.layers.Conv1D(filters, kernel_size, padding="causal", name=f"causal_{i}")(h)
+        cond = keras.layers.RepeatVector(size)(keras.layers.Dense(filters, name=f"z_{i}")(z))
+        h = keras.layers.LeakyReLU()(keras.layers.Add()([h, cond]))
+        if dropout:
+            h = keras.layers.Dropout(dropout)(h)
+    h = keras.layers.Conv1D(params_per_pixel, kernel_size, padding="causal", dtype="float32",
+                            name="likelihood_params")(h)
+    out = keras.layers.Reshape(output_shape + (params_per_pixel,), dtype="float32")(h)
+    return keras.Model([z, x], out, name=name)
+
+
 @keras.saving.register_keras_serializable(package="kerasgen")
-class VAE(GenerativeModel):
+class VAE(DensityModel):
     """Variational autoencoder with TFP posterior, prior and likelihood.
 
     Args:
@@ -123,7 +167,12 @@ class VAE(GenerativeModel):
             {0, 1}) or "normal" (real values, e.g. images in [-1, 1]).
         num_levels: K for the categorical likelihood (17 for the digits).
         normal_scale: for "normal": a float (fixed sigma) or "learned" (per pixel from the decoder).
-        architecture: "mlp" or "conv" for the default networks.
+        architecture: "mlp" or "conv" for the default encoder (and decoder, unless
+            `autoregressive`).
+        autoregressive: the decoder is autoregressive over the pixels given z
+            (`autoregressive_decoder`: p(x|z) = prod_d p(x_d | x_<d, z)); categorical and
+            Bernoulli likelihoods.
+        ar_filters, ar_kernel_size, ar_layers: its width, kernel size and depth.
         hidden_units: hidden sizes of the MLP networks (or (dense,) size of the conv ones).
         dropout: dropout rate after each hidden layer of the MLP networks (regularizes small
             data sets such as the 1,000 training digits).
@@ -131,11 +180,18 @@ class VAE(GenerativeModel):
             z -> output_shape + (params per pixel,)).
         beta: weight of the KL term (1 = the ELBO).
         kl_warmup_steps: linear warm-up of the KL weight from 0 to beta over that many steps.
-        analytic_kl: use `tfd.kl_divergence`; False uses the Monte-Carlo estimate.
+        analytic_kl: use `tfd.kl_divergence`; False uses the Monte-Carlo estimate (always used
+            with the VampPrior).
+        iwae_samples: k importance samples per example in the training loss (1: the ELBO;
+            k > 1: the IWAE bound).
+        prior: "standard" (N(0, I)) or "vampprior" (a mixture of the posteriors of learned
+            pseudo-inputs).
+        num_pseudo_inputs: M for the VampPrior.
         seed: int or None.
 
     `generate` returns the likelihood's mean (categorical: expected level in [0, K-1];
-    Bernoulli: probabilities in [0, 1]; Normal: the mean); `value_range` says which.
+    Bernoulli: probabilities in [0, 1]; Normal: the mean); `value_range` says which. `sample`
+    draws x ~ p(x|z) instead, and `log_prob(x)` is the IWAE estimate (k = 1000 by default).
 
     Example:
         >>> vae = VAE(input_shape=(8, 8, 1), latent_dim=16, likelihood="categorical",
@@ -161,7 +217,9 @@ class VAE(GenerativeModel):
     def __init__(self, input_shape=(8, 8, 1), latent_dim=16, likelihood="categorical",
                  num_levels=17, normal_scale="learned", architecture="mlp",
                  hidden_units=(256, 256), dropout=0.0, encoder=None, decoder=None, beta=1.0,
-                 kl_warmup_steps=0, analytic_kl=True, seed=None, **kwargs):
+                 kl_warmup_steps=0, analytic_kl=True, iwae_samples=1, prior="standard",
+                 num_pseudo_inputs=100, autoregressive=False, ar_filters=64, ar_kernel_size=7,
+                 ar_layers=3, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if likelihood not in LIKELIHOODS:
             raise ValueError(f"Unknown likelihood {likelihood!r}; expected one of {LIKELIHOODS}.")
@@ -173,6 +231,17 @@ class VAE(GenerativeModel):
             raise ValueError(f"`normal_scale` must be 'learned' or positive, got {normal_scale!r}.")
         if not float(beta) >= 0:
             raise ValueError(f"`beta` must be >= 0, got {beta}.")
+        if prior not in PRIORS:
+            raise ValueError(f"Unknown prior {prior!r}; expected one of {PRIORS}.")
+        self.iwae_samples = check_positive_int(iwae_samples, "iwae_samples")
+        self.prior_name = prior
+        self.num_pseudo_inputs = check_positive_int(num_pseudo_inputs, "num_pseudo_inputs")
+        self.support = {"categorical": "categorical", "bernoulli": "binary",
+                        "normal": "real"}[likelihood]
+        self.autoregressive = bool(autoregressive)
+        if self.autoregressive and likelihood == "normal":
+            raise ValueError("`autoregressive=True` needs a categorical or bernoulli "
+                             "likelihood, got 'normal'.")
         self.input_shape_ = tuple(input_shape)
         self.sample_shape = tuple(input_shape)
         self.latent_dim = int(latent_dim)
@@ -185,6 +254,10 @@ class VAE(GenerativeModel):
             if architecture == "mlp" else
             conv_encoder(self.input_shape_, self.latent_dim, hidden_units=hidden_units[0])))
         self.decoder = self.network("decoder", decoder, lambda: (
+            autoregressive_decoder(self.latent_dim, self.input_shape_, params,
+                                   self.num_levels if likelihood == "categorical" else 2,
+                                   ar_filters, ar_kernel_size, ar_layers, dropout=dropout)
+            if self.autoregressive else
             mlp_decoder(self.latent_dim, self.input_shape_, params, hidden_units,
                         dropout=dropout)
             if architecture == "mlp" else
@@ -195,14 +268,23 @@ class VAE(GenerativeModel):
             raise ValueError(f"The decoder must output {self.input_shape_ + (params,)} per "
                              f"example for a {likelihood} likelihood, got "
                              f"{tuple(decoder.output_shape[1:])}.")
+        if prior == "vampprior":
+            self.pseudo_inputs = self.network("pseudo_inputs", None, self._pseudo_input_network)
+            # an instance attribute: the optimizer also trains the pseudo-inputs
+            self.optimizer_specs = {"optimizer": (("encoder", "decoder", "pseudo_inputs"),
+                                                  type(self).optimizer_specs["optimizer"][1])}
         self.beta = float(beta)
         self.kl_warmup_steps = int(kl_warmup_steps)
-        self.analytic_kl = bool(analytic_kl)
+        self.analytic_kl = bool(analytic_kl) and prior == "standard"
         self.record_hyperparameters(input_shape=list(self.input_shape_), latent_dim=self.latent_dim,
                         likelihood=likelihood, num_levels=self.num_levels,
                         normal_scale=normal_scale, architecture=architecture,
                         hidden_units=list(hidden_units), dropout=dropout, beta=self.beta,
-                        kl_warmup_steps=self.kl_warmup_steps, analytic_kl=self.analytic_kl,
+                        kl_warmup_steps=self.kl_warmup_steps, analytic_kl=bool(analytic_kl),
+                        iwae_samples=self.iwae_samples, prior=prior,
+                        num_pseudo_inputs=self.num_pseudo_inputs,
+                        autoregressive=self.autoregressive, ar_filters=int(ar_filters),
+                        ar_kernel_size=int(ar_kernel_size), ar_layers=int(ar_layers),
                         seed=seed)
         self._finish_init()
 
@@ -212,7 +294,37 @@ class VAE(GenerativeModel):
                 "normal": (-1.0, 1.0)}[self.likelihood_name]
 
     # -- distributions
+    def _pseudo_input_network(self):
+        """A network with no input whose weights are the M pseudo-inputs (VampPrior)."""
+        count = keras.Input((1,), name="one")
+        raw = keras.layers.Dense(self.num_pseudo_inputs * math.prod(self.input_shape_),
+                                 use_bias=False, name="pseudo_inputs", dtype="float32",
+                                 kernel_initializer=keras.initializers.RandomNormal(
+                                     stddev=0.1, seed=self.seed))(count)
+        out = keras.layers.Reshape((self.num_pseudo_inputs,) + self.input_shape_,
+                                   dtype="float32")(raw)
+        return keras.Model(count, out, name="pseudo_inputs")
+
+    def pseudo_inputs_in_encoder_scale(self):
+        """The VampPrior's M pseudo-inputs u_m, in the encoder's input scale."""
+        raw = self.pseudo_inputs(tf.ones((1, 1)))[0]
+        if self.likelihood_name == "categorical":
+            return tf.tanh(raw)
+        if self.likelihood_name == "bernoulli":
+            return tf.sigmoid(raw)
+        return raw
+
+    def _posterior_of_encoded(self, encoded, training=False):
+        params = tf.cast(self.encoder(encoded, training=training), tf.float32)
+        loc, raw_scale = tf.split(params, 2, axis=-1)
+        return tfd.MultivariateNormalDiag(loc=loc, scale_diag=tf.nn.softplus(raw_scale) + 1e-4)
+
     def prior(self):
+        """p(z): N(0, I), or the VampPrior mixture (1/M) sum_m q(z | u_m)."""
+        if self.prior_name == "vampprior":
+            posteriors = self._posterior_of_encoded(self.pseudo_inputs_in_encoder_scale())
+            return tfd.MixtureSameFamily(
+                tfd.Categorical(logits=tf.zeros((self.num_pseudo_inputs,))), posteriors)
         zeros = tf.zeros((self.latent_dim,), tf.float32)
         return tfd.MultivariateNormalDiag(loc=zeros, scale_diag=tf.ones_like(zeros))
 
@@ -225,13 +337,27 @@ class VAE(GenerativeModel):
 
     def encode(self, x, training=False):
         """The posterior q(z|x) as a `tfd.MultivariateNormalDiag`."""
-        params = tf.cast(self.encoder(self.encoder_input(x), training=training), tf.float32)
-        loc, raw_scale = tf.split(params, 2, axis=-1)
-        return tfd.MultivariateNormalDiag(loc=loc, scale_diag=tf.nn.softplus(raw_scale) + 1e-4)
+        return self._posterior_of_encoded(self.encoder_input(x), training=training)
 
-    def decode(self, z, training=False):
-        """The likelihood p(x|z), a TFP distribution with event shape `sample_shape`."""
-        params = tf.cast(self.decoder(z, training=training), tf.float32)
+    def decoder_params(self, z, x=None, training=False):
+        """The decoder's likelihood parameters at z (an autoregressive decoder also reads x)."""
+        z = tf.convert_to_tensor(z, tf.float32)
+        if self.autoregressive:
+            if x is None:
+                raise ValueError("An autoregressive decoder needs the pixels it conditions "
+                                 "on: call decode(z, x).")
+            return tf.cast(self.decoder([z, tf.cast(x, tf.float32)], training=training),
+                           tf.float32)
+        return tf.cast(self.decoder(z, training=training), tf.float32)
+
+    def decode(self, z, x=None, training=False):
+        """The likelihood p(x|z), a TFP distribution with event shape `sample_shape`.
+
+        With an autoregressive decoder pass the x to evaluate: the distribution then holds the
+        conditionals p(x_d | x_<d, z) of that x (teacher forcing), so its `log_prob(x)` is
+        log p(x|z) for that same x only.
+        """
+        params = self.decoder_params(z, x, training=training)
         ndims = len(self.sample_shape)
         if self.likelihood_name == "categorical":
             base = tfd.Categorical(logits=params, dtype=tf.int32)
@@ -256,7 +382,7 @@ class VAE(GenerativeModel):
         if eps is None:
             eps = keras.random.normal(tf.shape(q.loc), seed=self.seed_generator)
         z = q.loc + q.stddev() * tf.cast(eps, tf.float32)  # reparameterization
-        log_px = self.decode(z, training=training).log_prob(x)
+        log_px = self.decode(z, x, training=training).log_prob(x)
         if self.analytic_kl:
             kl = tfd.kl_divergence(q, self.prior())
         else:
@@ -278,29 +404,57 @@ class VAE(GenerativeModel):
         return self.beta * tf.minimum(1.0, (step + 1.0) / self.kl_warmup_steps)
 
     # -- training
-    def _elbo_losses(self, data, training):
+    def _sample_terms(self, x, eps=None, training=False):
+        """(log p(x|z_i), KL term_i), each (k, batch), for k = `iwae_samples` reparameterized
+        draws z_i ~ q(z|x). The KL term is analytic for k = 1 with `analytic_kl`, else the
+        one-sample estimate log q(z_i|x) - log p(z_i). `eps` (batch, latent_dim) for k = 1 or
+        (batch, k, latent_dim) fixes the draws."""
+        k = self.iwae_samples
+        if k == 1:
+            log_px, kl = self.elbo_terms(x, eps, training=training)
+            return log_px[None], kl[None]
+        x = self._as_data(x)
+        q = self.encode(x, training=training)
+        if eps is None:
+            eps = keras.random.normal(tf.concat([[k], tf.shape(q.loc)], 0),
+                                      seed=self.seed_generator)
+        else:
+            eps = tf.transpose(tf.reshape(tf.cast(eps, tf.float32),
+                                          (-1, k, self.latent_dim)), (1, 0, 2))
+        z = q.loc + q.stddev() * eps                                   # (k, batch, latent)
+        x_rep = tf.reshape(tf.repeat(x[None], k, axis=0),
+                           tf.concat([[-1], tf.shape(x)[1:]], axis=0))
+        log_px = tf.reshape(self.decode(tf.reshape(z, (-1, self.latent_dim)), x_rep,
+                                        training=training).log_prob(x_rep), (k, -1))
+        return log_px, q.log_prob(z) - self.prior().log_prob(z)
+
+    def _training_losses(self, data, training):
+        """(objective, logs): the objective weights the KL term by `kl_weight()`; `loss` is the
+        negative bound (the ELBO for k = 1, the IWAE bound for k > 1) with weight 1."""
         x, eps = self.unpack(data)
         self.check_batch(x, self.sample_shape)
-        log_px, kl = self.elbo_terms(x, eps, training=training)
-        reconstruction = -tf.reduce_mean(log_px)
-        kl = tf.reduce_mean(kl)
-        return reconstruction, kl
+        x = self._graph_support_check(x)
+        log_px, kl = self._sample_terms(x, eps, training=training)
+        k = float(self.iwae_samples)
+
+        def negative_bound(weight):
+            return -tf.reduce_mean(tf.reduce_logsumexp(log_px - weight * kl, axis=0)
+                                   - math.log(k))
+
+        logs = {"loss": negative_bound(1.0), "reconstruction_loss": -tf.reduce_mean(log_px),
+                "kl_loss": tf.reduce_mean(kl)}
+        if self.kl_warmup_steps <= 0 and self.beta == 1.0:
+            return logs["loss"], logs
+        return negative_bound(self.kl_weight()), logs
 
     def train_step(self, data):
         with tf.GradientTape() as tape:
-            reconstruction, kl = self._elbo_losses(data, training=True)
-            objective = reconstruction + self.kl_weight() * kl
+            objective, logs = self._training_losses(data, training=True)
         self.minimize(tape, objective, "optimizer")
-        return self.report(self._logs(reconstruction, kl))
+        return self.report(logs)
 
     def compute_losses(self, data, training=False):
-        return self._logs(*self._elbo_losses(data, training=training))
-
-    @staticmethod
-    def _logs(reconstruction, kl):
-        # `loss` is the negative ELBO (beta = 1) in nats per example, whatever the KL weight
-        return {"loss": reconstruction + kl, "reconstruction_loss": reconstruction,
-                "kl_loss": kl}
+        return self._training_losses(data, training=training)[1]
 
     # -- density estimation
     @tf.function(reduce_retracing=True)
@@ -312,7 +466,7 @@ class VAE(GenerativeModel):
         flat_z = tf.reshape(z, (-1, self.latent_dim))
         x_rep = tf.reshape(tf.repeat(x[None], k, axis=0),
                            tf.concat([[-1], tf.shape(x)[1:]], axis=0))
-        log_px = tf.reshape(self.decode(flat_z).log_prob(x_rep), (k, -1))
+        log_px = tf.reshape(self.decode(flat_z, x_rep).log_prob(x_rep), (k, -1))
         return log_px + self.prior().log_prob(z) - q.log_prob(z)
 
     def _iwae_seed(self):
@@ -329,7 +483,7 @@ class VAE(GenerativeModel):
                 with batch_size * chunk, not with k.
         """
         num_samples = check_positive_int(num_samples, "num_samples")
-        x = self._as_data(np.asarray(x))
+        x = self._as_data(self.check_input(x))
         out = []
         for i in range(0, int(x.shape[0]), batch_size):
             xb = x[i:i + batch_size]
@@ -340,15 +494,89 @@ class VAE(GenerativeModel):
             out.append((tf.reduce_logsumexp(log_w, axis=0) - math.log(num_samples)).numpy())
         return np.concatenate(out)
 
+    def log_prob(self, x, num_samples=1000, batch_size=100):
+        """The IWAE estimate of log p(x) with `num_samples` importance samples (NumPy (n,)):
+        a stochastic lower bound that tends to log p(x) as k grows (`log_likelihood`)."""
+        return self.log_likelihood(x, num_samples=num_samples, batch_size=batch_size)
+
+    def log_prob_report(self, x, num_samples=1000, **kwargs):
+        """NLL by the IWAE estimate (k = `num_samples`) with its standard error over examples;
+        also the negative ELBO (one sample per example)."""
+        self.log_prob_method = f"IWAE (k={num_samples})"
+        report = super().log_prob_report(x, num_samples=num_samples, **kwargs)
+        report["neg_elbo_nats"] = float(-np.mean(self.elbo(self._as_data(self.check_input(x)))))
+        return report
+
+    def _log_prob_batch(self, x, num_samples=100):
+        """The IWAE estimate in the graph (the `log_prob` signature: k = 100)."""
+        log_w = self._log_weights(self._as_data(x), tf.constant(num_samples))
+        return tf.reduce_logsumexp(log_w, axis=0) - math.log(num_samples)
+
     # -- sampling and pictures
     def sample_latent(self, num_samples, seed=None):
-        return keras.random.normal((num_samples, self.latent_dim),
-                                   seed=self.seed_generator if seed is None else seed)
+        seed = self.seed_generator if seed is None else seed
+        if self.prior_name == "vampprior":  # a pseudo-input, then its posterior
+            prior = self.prior()
+            component = keras.random.randint((num_samples,), 0, self.num_pseudo_inputs,
+                                             seed=seed)
+            eps = keras.random.normal((num_samples, self.latent_dim),
+                                      seed=None if isinstance(seed, int) else seed)
+            if isinstance(seed, int):
+                eps = keras.random.normal((num_samples, self.latent_dim), seed=seed + 1)
+            components = prior.components_distribution
+            return (tf.gather(components.loc, component)
+                    + tf.gather(components.stddev(), component) * eps)
+        return keras.random.normal((num_samples, self.latent_dim), seed=seed)
+
+    def _draw(self, params, u):
+        """Levels from likelihood parameters (..., params) and uniforms (...) by inverse CDF;
+        `u=None` takes the most probable level (categorical) or rounds (Bernoulli)."""
+        if self.likelihood_name == "categorical":
+            if u is None:
+                return tf.cast(tf.argmax(params, -1), tf.float32)
+            cdf = tf.cumsum(tf.nn.softmax(params, -1), -1)
+            return tf.minimum(tf.reduce_sum(tf.cast(cdf < u[..., None], tf.float32), -1),
+                              self.num_levels - 1.0)
+        p = tf.sigmoid(params[..., 0])
+        return tf.cast((p > 0.5) if u is None else (u < p), tf.float32)
+
+    @tf.function(reduce_retracing=True)
+    def _autoregressive_decode(self, z, u=None):
+        """Pixel by pixel in raster order: each step runs the decoder on the pixels drawn so
+        far and draws the next one (from `u`, or the most probable level when u is None)."""
+        n = tf.shape(z)[0]
+        size = math.prod(self.sample_shape)
+        x = tf.zeros((n, size))
+        for d in range(size):
+            params = self.decoder_params(z, tf.reshape(x, (-1,) + self.sample_shape))
+            params = tf.reshape(params, (n, size, -1))[:, d]
+            value = self._draw(params, None if u is None else tf.reshape(u, (n, size))[:, d])
+            x = x + tf.one_hot(d, size) * value[:, None]
+        return tf.reshape(x, (-1,) + self.sample_shape)
+
+    def sample(self, num_samples, seed=None):
+        """x ~ p(x|z), z ~ p(z): draws in the data's support (NumPy float32)."""
+        num_samples = check_positive_int(num_samples, "num_samples")
+        z = self.sample_latent(num_samples, seed=seed if seed is not None
+                               else self.seed_generator)
+        draw_seed = seed + 2 if isinstance(seed, int) else self.seed_generator
+        u = keras.random.uniform((num_samples,) + self.sample_shape, seed=draw_seed)
+        if self.autoregressive:
+            return self._autoregressive_decode(z, u).numpy()
+        if self.likelihood_name == "normal":
+            x = self.decode(z).sample(seed=tf.cast(keras.random.randint(
+                (2,), 0, 2 ** 30, seed=draw_seed), tf.int32))
+        else:
+            x = self._draw(self.decoder_params(z), u)
+        return np.asarray(x, dtype=np.float32)
 
     def generate_from_latents(self, z):
-        """The likelihood's mean at z (categorical: the expected level)."""
-        params = tf.cast(self.decoder(tf.convert_to_tensor(z, tf.float32), training=False),
-                         tf.float32)
+        """The likelihood's mean at z (categorical: the expected level); with an
+        autoregressive decoder, the pixels decoded one by one at their most probable level."""
+        z = tf.convert_to_tensor(z, tf.float32)
+        if self.autoregressive:
+            return self._autoregressive_decode(z)
+        params = self.decoder_params(z)
         if self.likelihood_name == "categorical":
             levels = tf.range(self.num_levels, dtype=tf.float32)
             return tf.reduce_sum(tf.nn.softmax(params, axis=-1) * levels, axis=-1)
@@ -387,4 +615,4 @@ class VAE(GenerativeModel):
             return {"samples": self.generate_from_latents(z)}
 
         spec = tf.TensorSpec((None, self.latent_dim), tf.float32, name="z")
-        return {"decode": (serve, [spec])}
+        return {"decode": (serve, [spec]), "log_prob": self.log_prob_endpoint()}
