@@ -21,4 +21,5 @@ from kerasgen import (callbacks, data, figures, losses, metrics, models,  # noqa
                       optimizers, recipes)
 from kerasgen.models import (DCGAN, GAN, VAE, WGAN, WGANGP, CycleGAN,  # noqa: E402,F401
                              GenerativeModel, Pix2Pix)
+from kerasgen.models import (SRGAN, FrameGAN, FramePredictor, SRResNet)  # noqa: E402,F401
 from kerasgen.presets import list_models, load, save_preset  # noqa: E402,F401

@@ -10,15 +10,21 @@ from kerasgen.models.gan import (DCGAN, GAN, dcgan_discriminator, dcgan_generato
                                  mlp_discriminator, mlp_generator)
 from kerasgen.models.layers import ReflectionPadding2D, gan_initializer, instance_norm
 from kerasgen.models.pix2pix import Pix2Pix, conditional_patchgan, unet_generator
+from kerasgen.models.frames import FrameGAN, FramePredictor, frame_discriminator, frame_predictor
+from kerasgen.models.superres import (SRGAN, SRResNet, SubPixelUpsampling, srgan_discriminator,
+                                      srresnet_generator)
 from kerasgen.models.translation import TranslationModel
 from kerasgen.models.vae import VAE, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
 from kerasgen.models.wgan import WGAN, WGANGP
 
 #: the family classes a recipe may name
-FAMILIES = ("GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "CycleGAN", "Pix2Pix")
+FAMILIES = ("GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "CycleGAN", "Pix2Pix", "SRResNet", "SRGAN",
+            "FramePredictor", "FrameGAN")
 
 __all__ = list(FAMILIES) + [
     "GenerativeModel", "TranslationModel", "resnet_generator", "patchgan_discriminator",
     "unet_generator", "conditional_patchgan", "mlp_generator", "mlp_discriminator",
     "dcgan_generator", "dcgan_discriminator", "mlp_encoder", "mlp_decoder", "conv_encoder",
-    "conv_decoder", "ReflectionPadding2D", "gan_initializer", "instance_norm"]
+    "conv_decoder", "ReflectionPadding2D", "gan_initializer", "instance_norm",
+    "srresnet_generator", "srgan_discriminator", "SubPixelUpsampling", "frame_predictor",
+    "frame_discriminator"]
