@@ -24,6 +24,9 @@ BENCHES = [  # speed first, while the machine is quietest; pipeline reads speed'
     ("GAN family on 2-D mixtures: mode coverage (PacGAN protocol)", "gan_toy.py", []),
     ("DCGAN / WGAN-GP on digits: samples and digits metrics", "gan_digits.py", []),
     ("CycleGAN / pix2pix on digits with a known transform", "cyclegan_digits.py", []),
+    ("Super-resolution x4 on held-out natural images: bicubic / SRResNet / SRGAN", "srgan.py",
+     []),
+    ("Next-frame prediction on moving digits: MSE vs adversarial + GDL", "frames.py", []),
 ]
 
 

@@ -729,12 +729,14 @@ def _bounce(start, velocity, steps, extent):
 
 
 def moving_digits_array(split="train", num_sequences=256, sequence_length=10, num_digits=1,
-                        canvas_size=32, speed=(1.0, 3.0), seed=0):
+                        canvas_size=32, speed=(1.5, 3.0), seed=0):
     """Sequences of 8x8 digits bouncing on a canvas, as a float32 array in [-1, 1].
 
     Each digit starts at a uniform position with a uniform direction and a speed in `speed`
     pixels per frame; it moves in a straight line and bounces off the canvas walls (positions are
-    rounded to whole pixels, so a speed of 1.5 moves 1, 2, 1, 2 ... pixels). Several digits
+    rounded to whole pixels, so a speed of 1.5 moves 1, 2, 1, 2 ... pixels). With speeds of at
+    least 1.5 (the default) one coordinate changes by at least a pixel every frame, except
+    rarely at a bounce. Several digits
     combine by their maximum. Digits are drawn from the split of `kerasgen.data.digits`
     ("train": the first 1000 images, "test": the last 447), so train and test sequences use
     different digit images.
@@ -780,7 +782,7 @@ def moving_digits_array(split="train", num_sequences=256, sequence_length=10, nu
 
 
 def moving_digits(split="train", context_frames=4, batch_size=32, num_sequences=None,
-                  sequence_length=None, num_digits=1, canvas_size=32, speed=(1.0, 3.0),
+                  sequence_length=None, num_digits=1, canvas_size=32, speed=(1.5, 3.0),
                   seed=None, repeat=False):
     """Moving digits for next-frame prediction as a tf.data pipeline.
 

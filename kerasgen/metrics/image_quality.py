@@ -143,10 +143,14 @@ def sharpness_difference(images, reference, value_range=(-1.0, 1.0), crop_border
     return (10.0 * np.log10(1.0 / np.maximum(err.numpy(), 1e-12))).astype(np.float32)
 
 
-def quality_metrics(images, reference, value_range=(-1.0, 1.0), crop_border=0, y_channel=True):
-    """Dict of per-image arrays: psnr, ssim, relative_sharpness, sharpness_difference."""
+def quality_metrics(images, reference, value_range=(-1.0, 1.0), crop_border=0, y_channel=True,
+                    max_psnr=100.0):
+    """Dict of per-image arrays: psnr, ssim, relative_sharpness, sharpness_difference.
+
+    PSNR is capped at `max_psnr` dB, so that an exact copy (infinite PSNR) leaves means finite.
+    """
     kwargs = dict(value_range=value_range, crop_border=crop_border, y_channel=y_channel)
-    return {"psnr": psnr(images, reference, **kwargs),
+    return {"psnr": np.minimum(psnr(images, reference, **kwargs), max_psnr),
             "ssim": ssim(images, reference, **kwargs),
             "relative_sharpness": relative_sharpness(images, reference, **kwargs),
             "sharpness_difference": sharpness_difference(images, reference, **kwargs)}

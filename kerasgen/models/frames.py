@@ -15,8 +15,9 @@ A predictor G maps k context frames X = (Y_1, ..., Y_k) to the next frame Yhat_{
   a multi-scale G and D, here both are single-scale.
 
 Predictor: the k frames stacked along channels, a small U-Net (3x3 convolutions with ReLU,
-stride-2 down-sampling, transposed-convolution up-sampling with skip connections) and a tanh
-output. Discriminator: the k + 1 frames stacked, stride-2 convolutions with LeakyReLU(0.2), one
+stride-2 down-sampling, transposed-convolution up-sampling with skip connections) and a linear
+output, clipped to [-1, 1] by `predict_frames` and the export (a tanh output saturates at the
+background value -1 and stalls training). Discriminator: the k + 1 frames stacked, stride-2 convolutions with LeakyReLU(0.2), one
 logit. Multi-step roll-outs feed predictions back as context (`predict_frames(context, steps)`).
 """
 
@@ -37,7 +38,7 @@ def _stack_frames(x, k, size, channels):
 
 def frame_predictor(context_frames=4, image_size=32, channels=1, base_filters=32,
                     num_downsamplings=2, name="predictor"):
-    """U-Net from k context frames (k, H, W, C) to the next frame (H, W, C) in [-1, 1].
+    """U-Net from k context frames (k, H, W, C) to the next frame (H, W, C) (linear output).
 
     Example:
         >>> frame_predictor(4, 16, 1, base_filters=4).output_shape
@@ -63,8 +64,9 @@ def frame_predictor(context_frames=4, image_size=32, channels=1, base_filters=32
                                          activation="relu")(h)
         h = keras.layers.Concatenate()([h, skip])
         h = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(h)
-    h = keras.layers.Conv2D(channels, 3, padding="same")(h)
-    out = keras.layers.Activation("tanh", dtype="float32", name="next_frame")(h)
+    # a linear output: a tanh saturates at the background (-1), where most pixels are, and
+    # stalls training; predictions are clipped to [-1, 1] when they are used
+    out = keras.layers.Conv2D(channels, 3, padding="same", dtype="float32", name="next_frame")(h)
     return keras.Model(x_in, out, name=name)
 
 
@@ -173,6 +175,7 @@ class FramePredictor(TranslationModel):
         for _ in range(steps):
             frame = tf.concat([self.predictor(window[i:i + batch_size], training=False)
                                for i in range(0, int(window.shape[0]), batch_size)], axis=0)
+            frame = tf.clip_by_value(frame, -1.0, 1.0)
             outputs.append(frame)
             window = tf.concat([window[:, 1:], frame[:, None]], axis=1)
         return tf.stack(outputs, axis=1).numpy()
@@ -204,8 +207,11 @@ class FramePredictor(TranslationModel):
     # -- export
     def serving_endpoints(self):
         spec = tf.TensorSpec((None,) + self.context_shape, tf.float32, name="context")
-        return {"next": (lambda context: {"next_frame": self.predictor(context,
-                                                                       training=False)}, [spec])}
+        def next_frame(context):
+            return {"next_frame": tf.clip_by_value(self.predictor(context, training=False),
+                                                   -1.0, 1.0)}
+
+        return {"next": (next_frame, [spec])}
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
