@@ -47,7 +47,7 @@ def luma(images, value_range=(-1.0, 1.0)):
     """The Y channel (`tf.image.rgb_to_yuv`) on [0, 1] of RGB images; grey images unchanged.
 
     Example:
-        >>> float(luma(np.ones((1, 2, 2, 3)) * [1.0, -1.0, -1.0])[0, 0, 0, 0])  # pure red
+        >>> round(float(luma(np.ones((1, 2, 2, 3)) * [1.0, -1.0, -1.0])[0, 0, 0, 0]), 4)  # red
         0.299
     """
     images = to_unit(images, value_range)
