@@ -175,3 +175,14 @@ def test_initialize_from_copies_the_generator(tmp_path):
                            d_filters=2, d_dense_units=4, content_loss="mse")
     with pytest.raises(ValueError, match="does not match"):
         other.initialize_from(path)
+
+
+def test_global_residual_adds_the_bicubic_baseline():
+    model = kerasgen.SRResNet(scale=4, filters=4, num_residual_blocks=1, global_residual=True,
+                              outer_kernel=3)
+    last = [layer for layer in model.generator.layers
+            if isinstance(layer, keras.layers.Conv2D)][-1]
+    last.set_weights([np.zeros_like(w) for w in last.get_weights()])
+    lr = _pairs(2, scale=4, patch=48)[0]
+    # a zero residual leaves exactly the bicubic upsampling (the baseline), clipped to [-1, 1]
+    np.testing.assert_allclose(model.upscale(lr), data_lib.bicubic_upscale(lr, 4), atol=1e-5)

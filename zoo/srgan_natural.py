@@ -1,7 +1,8 @@
 """SRGAN (Ledig et al. 2017) x4 on the bundled natural images: the `srresnet_natural` generator,
 initialized from its trained weights (as the paper does), fine-tuned with the pixel-MSE content
 loss plus an adversarial loss (the paper's SRGAN-MSE: no ImageNet VGG19 weights offline).
-Discriminator: the paper's, narrower (16 -> 128 filters, a 256-unit dense layer) on 64 px crops."""
+Discriminator: the paper's, narrower (16 -> 128 filters, a 256-unit dense layer) on 64 px crops,
+without batch norm (the generator has none, and the flag covers both networks)."""
 
 _ADAM = {"class_name": "Adam", "config": {"learning_rate": 1e-4, "beta_1": 0.9}}
 
@@ -10,8 +11,8 @@ RECIPE = {
                    "srresnet_natural; shipped weights",
     "family": "SRGAN",
     "model": {"scale": 4, "channels": 3, "filters": 32, "num_residual_blocks": 6,
-              "global_residual": True, "patch_size": 64, "d_filters": 16, "d_dense_units": 256,
-              "content_loss": "mse", "adversarial_weight": 1e-3},
+              "batch_norm": False, "global_residual": True, "patch_size": 64, "d_filters": 16,
+              "d_dense_units": 256, "content_loss": "mse", "adversarial_weight": 1e-3},
     "compile": {"g_optimizer": _ADAM, "d_optimizer": _ADAM},
     "init_from": "srresnet_natural",
     "data": {"builder": "super_resolution", "split": "train", "scale": 4, "patch_size": 64},
