@@ -260,7 +260,10 @@ class FrameGAN(FramePredictor):
     def translation_losses(self, context, target, training=True):
         predicted = self.predictor(context, training=training)
         mse, gdl, content = self.content_losses(predicted, target)
-        fake_logits = self.discriminator([context, predicted], training=training)
+        # D judges the frame as it is used (clipped to [-1, 1]): values outside the range get
+        # no adversarial gradient, only the content losses' pull back
+        fake_logits = self.discriminator([context, tf.clip_by_value(predicted, -1.0, 1.0)],
+                                         training=training)
         real_logits = self.discriminator([context, target], training=training)
         adversarial = losses_lib.non_saturating_generator_loss(fake_logits)
         return {"g_loss": content + self.adversarial_weight * adversarial,
