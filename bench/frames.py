@@ -1,6 +1,7 @@
 """Next-frame prediction on held-out moving digits: MSE vs adversarial (+GDL) training.
 
     python bench/frames.py [--seeds 0,1,2] [--steps N] [--rollout 5] [--figure PATH]
+    python bench/frames.py --shipped     # evaluates the shipped presets instead of training
 
 Both models are built and trained from their recipes (`framepredictor_digits`: MSE only;
 `framegan_digits`: the same predictor with lambda_adv 0.05, lambda_l2 1, lambda_gdl 1 as in
@@ -53,9 +54,14 @@ def main():
     parser.add_argument("--rollout", type=int, default=5)
     parser.add_argument("--figure", default="docs/frames_digits.png")
     parser.add_argument("--work_dir", default=None)
+    parser.add_argument("--shipped", action="store_true",
+                        help="evaluate the shipped presets (one run each) instead of training")
     args = parser.parse_args()
 
-    from kerasgen import recipes, training
+    from kerasgen import evaluation, presets, recipes, training
+
+    if args.shipped:
+        return shipped(args, evaluation, presets, recipes)
 
     seeds = [int(s) for s in args.seeds.split(",")]
     work = args.work_dir or tempfile.mkdtemp(prefix="bench_frames_")
@@ -113,6 +119,38 @@ def main():
         print(f"\nFigure (seed {seeds[-1]}): {path}")
         result["figure"] = path
     write_result("frames", result)
+
+
+def shipped(args, evaluation, presets, recipes):
+    """The shipped presets, evaluated as the recipes say (with --rollout steps), and the figure."""
+    import kerasgen
+
+    rows, result, models = [], {}, {}
+    horizons = sorted({1, args.rollout})
+    for key, name in MODELS.items():
+        model = kerasgen.load(name)
+        spec = dict(recipes.get_recipe(name)["evaluation"], steps=args.rollout)
+        figures = evaluation.evaluate(model, spec)
+        meta = presets.read_metadata(name)
+        training_info = meta.get("training") or {}
+        result[name] = {"figures": figures, "command": meta.get("command"),
+                        "steps": training_info.get("steps"),
+                        "wall_s": training_info.get("wall_time_s")}
+        models[key] = model
+        if not rows:
+            rows.append(["last frame"] + [f"{figures[f'floor_{f}_{t}']:.3f}" for t in horizons
+                                          for f in FIGURES] + ["-"])
+        rows.append([f"{key}: `{name}` ({training_info.get('steps')} steps)"]
+                    + [f"{figures[f'{f}_{t}']:.3f}" for t in horizons for f in FIGURES]
+                    + [f"{training_info.get('wall_time_s', float('nan')):.0f}"])
+    headers = ["model"] + [f"{n} t+{t}" for t in horizons
+                           for n in ("PSNR", "SSIM", "sharpness", "sharp. diff")]
+    print("Shipped presets, 256 held-out sequences (test-split digits), 4 context frames, 32x32")
+    print(markdown_table(headers + ["train wall s"], rows))
+    if args.figure:
+        result["figure"] = rollout_figure(models, args.figure, args.rollout)
+        print(f"\nFigure: {result['figure']}")
+    write_result("frames_shipped", result)
 
 
 if __name__ == "__main__":

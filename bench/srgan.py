@@ -1,6 +1,7 @@
 """Super-resolution x4 on the held-out bundled natural images: bicubic, SRResNet, SRGAN.
 
     python bench/srgan.py [--seeds 0,1,2] [--srresnet_steps N] [--srgan_steps N] [--figure PATH]
+    python bench/srgan.py --shipped      # evaluates the shipped presets instead of training
 
 Both models are built and trained from their recipes (`srresnet_natural`, then `srgan_natural`
 initialized from that seed's SRResNet, as in the paper) with `kerasgen.training.
@@ -83,10 +84,15 @@ def main():
                         help="default: the srgan_natural recipe's")
     parser.add_argument("--figure", default="docs/srgan_natural.png")
     parser.add_argument("--work_dir", default=None)
+    parser.add_argument("--shipped", action="store_true",
+                        help="evaluate the shipped presets (one run each) instead of training")
     args = parser.parse_args()
     import keras  # noqa: F401
 
     from kerasgen import recipes
+
+    if args.shipped:
+        return shipped(args)
 
     seeds = [int(s) for s in args.seeds.split(",")]
     work = args.work_dir or tempfile.mkdtemp(prefix="bench_srgan_")
@@ -145,6 +151,36 @@ def main():
         print(f"\nFigure (seed {seeds[-1]}): {path}")
         result["figure"] = path
     write_result("srgan", result)
+
+
+def shipped(args):
+    """The shipped srresnet_natural and srgan_natural presets, evaluated, and the figure."""
+    import kerasgen
+    from kerasgen import evaluation, presets
+
+    models, result, rows = {}, {}, []
+    for key, name in (("SRResNet", "srresnet_natural"), ("SRGAN", "srgan_natural")):
+        model = kerasgen.load(name)
+        figures = evaluation.evaluate_super_resolution(model)
+        meta = presets.read_metadata(name)
+        info = meta.get("training") or {}
+        result[name] = {"figures": figures, "command": meta.get("command"),
+                        "steps": info.get("steps"), "wall_s": info.get("wall_time_s")}
+        if not rows:
+            rows.append(["bicubic"] + [f"{figures[f'floor_{f}']:.3f}" for f in FIGURES]
+                        + ["-", f"{ANCHORS['bicubic'][0]:.2f} / {ANCHORS['bicubic'][1]:.4f}"])
+        rows.append([f"{key}: `{name}` ({info.get('steps')} steps)"]
+                    + [f"{figures[f]:.3f}" for f in FIGURES]
+                    + [f"{info.get('wall_time_s', float('nan')):.0f}",
+                       f"{ANCHORS[key][0]:.2f} / {ANCHORS[key][1]:.4f}"])
+        models[key] = model
+    print("Shipped presets, x4 on the 4 held-out bundled images, luma, border 4")
+    print(markdown_table(["method", "PSNR dB", "SSIM", "sharpness / HR", "sharpness diff dB",
+                          "train wall s", "paper Set5 PSNR / SSIM"], rows))
+    if args.figure:
+        result["figure"] = crops_figure(models, args.figure)
+        print(f"\nFigure: {result['figure']}")
+    write_result("srgan_shipped", result)
 
 
 if __name__ == "__main__":
