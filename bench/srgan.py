@@ -51,13 +51,13 @@ def train(name, recipe, model_dir, seed, steps):
     return model, info
 
 
-def crops_figure(models, path, size=48):
+def crops_figure(models, path, size=64):
     """Rows LR / bicubic / SRResNet / SRGAN / HR of `size` px HR crops of the test images."""
     from kerasgen import data as data_lib
     from kerasgen import evaluation, figures
 
     hr_images, lr_images = evaluation.super_resolution_images("test", 4)
-    spots = [(0, 150, 200), (1, 100, 220), (2, 90, 190), (3, 150, 300)]  # (image, y, x) of HR
+    spots = [(0, 96, 176), (1, 120, 300), (2, 160, 120), (3, 60, 170)]  # (image, y, x) of HR
     rows = {"LR (x4 nearest)": [], "bicubic": [], **{k: [] for k in models}, "HR": []}
     for i, y, x in spots:
         hr, lr = hr_images[i], lr_images[i]
