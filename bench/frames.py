@@ -42,8 +42,8 @@ def rollout_figure(models, path, steps, num_sequences=2):
         rows["ground truth" + tag] = s[4:]
         for key, model in models.items():
             rows[key + tag] = model.predict_frames(s[None, :4], steps)[0]
-    return figures.image_rows(rows, path, title="Next-frame prediction on held-out digits",
-                              column_titles=[f"t+{t + 1}" for t in range(steps)],
+    return figures.image_rows(rows, path, title="Next-frame prediction on held-out digits\n"
+                              f"(context: frames t-3 .. t; other rows: t+1 .. t+{steps})",
                               inches_per_image=0.9)
 
 
