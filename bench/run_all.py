@@ -27,6 +27,9 @@ BENCHES = [  # speed first, while the machine is quietest; pipeline reads speed'
     ("iGAN on digits: projection of held-out digits and edits by strokes", "igan.py", []),
     ("The DCGAN paper's SVHN generator (converted): inference vs batch statistics",
      "dcgan_svhn.py", []),
+    ("Super-resolution x4 on held-out natural images: bicubic / SRResNet / SRGAN", "srgan.py",
+     []),
+    ("Next-frame prediction on moving digits: MSE vs adversarial + GDL", "frames.py", []),
 ]
 
 

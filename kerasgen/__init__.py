@@ -21,4 +21,5 @@ from kerasgen import (callbacks, convert, data, figures, losses, metrics,  # noq
                       models, optimizers, recipes)
 from kerasgen.models import (DCGAN, GAN, VAE, WGAN, WGANGP, CycleGAN,  # noqa: E402,F401
                              DensityModel, GenerativeModel, MixtureModel, NADE, Pix2Pix, RBM)
+from kerasgen.models import (SRGAN, FrameGAN, FramePredictor, SRResNet)  # noqa: E402,F401
 from kerasgen.presets import list_models, load, save_preset  # noqa: E402,F401

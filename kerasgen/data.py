@@ -626,3 +626,305 @@ def paired_dataset(path, image_size=256, channels=3, batch_size=1, seed=None, re
     """pix2pix data from `path/input` and `path/target` folders with matching file names."""
     return paired_folders(os.path.join(path, "input"), os.path.join(path, "target"), image_size,
                           channels, batch_size=batch_size, seed=seed, repeat=repeat)
+
+
+# ---------------------------------------------------------------------------------- natural images
+#: Natural photographs bundled in the scikit-image wheel (read from its data folder; the images
+#: skimage would download instead, e.g. `lily` or `kidney`, are not used) and scikit-learn's two
+#: sample images. Split by image: the test images are never seen in training.
+NATURAL_IMAGES = {
+    "train": ("rocket", "hubble_deep_field", "immunohistochemistry", "retina", "motorcycle",
+              "brick", "grass", "gravel", "coins", "moon", "page", "text", "cell", "china",
+              "flower"),
+    "test": ("astronaut", "camera", "chelsea", "coffee"),
+}
+_SKIMAGE_FILES = {
+    "astronaut": "astronaut.png", "camera": "camera.png", "chelsea": "chelsea.png",
+    "coffee": "coffee.png", "rocket": "rocket.jpg", "hubble_deep_field": "hubble_deep_field.jpg",
+    "immunohistochemistry": "ihc.png", "retina": "retina.jpg", "motorcycle":
+    "motorcycle_left.png", "brick": "brick.png", "grass": "grass.png", "gravel": "gravel.png",
+    "coins": "coins.png", "moon": "moon.png", "page": "page.png", "text": "text.png",
+    "cell": "cell.png",
+}
+_NATURAL_CACHE = {}
+
+
+def natural_image(name):
+    """One bundled natural image as a uint8 RGB array (H, W, 3); grey images are repeated.
+
+    Example:
+        >>> natural_image("astronaut").shape
+        (512, 512, 3)
+    """
+    if name not in _NATURAL_CACHE:
+        if name in ("china", "flower"):
+            from sklearn.datasets import load_sample_image
+
+            image = load_sample_image(f"{name}.jpg")
+        elif name in _SKIMAGE_FILES:
+            try:
+                import skimage.data
+            except ImportError as e:
+                raise ImportError("The bundled natural images need scikit-image "
+                                  "(pip install scikit-image).") from e
+            path = os.path.join(os.path.dirname(skimage.data.__file__), _SKIMAGE_FILES[name])
+            if not os.path.isfile(path):
+                raise FileNotFoundError(f"{path!r} is not in this scikit-image wheel; kerasgen "
+                                        "reads only the bundled images and never downloads.")
+            from PIL import Image
+
+            with Image.open(path) as im:
+                image = np.asarray(im.convert("RGB"))
+        else:
+            known = sorted(NATURAL_IMAGES["train"] + NATURAL_IMAGES["test"])
+            raise ValueError(f"Unknown natural image {name!r}; expected one of {known}.")
+        _NATURAL_CACHE[name] = np.asarray(image, dtype=np.uint8)
+    return _NATURAL_CACHE[name]
+
+
+def natural_images(split="train"):
+    """The bundled natural images of a split as a list of uint8 RGB arrays of various sizes."""
+    if split not in NATURAL_IMAGES:
+        raise ValueError(f"Unknown natural-images split {split!r}; expected one of "
+                         f"{sorted(NATURAL_IMAGES)}.")
+    return [natural_image(name) for name in NATURAL_IMAGES[split]]
+
+
+def downscale(images, scale):
+    """Bicubic downsampling with antialiasing (as MATLAB's imresize), quantized to 8 bits.
+
+    `images` (N, H, W, C) in [-1, 1] with H and W multiples of `scale`; returns (N, H/s, W/s, C).
+    """
+    images = tf.convert_to_tensor(images, tf.float32)
+    h, w = int(images.shape[1]), int(images.shape[2])
+    if h % scale or w % scale:
+        raise ValueError(f"Image size {(h, w)} is not a multiple of the scale {scale}.")
+    small = tf.image.resize((images + 1.0) / 2.0, (h // scale, w // scale), method="bicubic",
+                            antialias=True)
+    return tf.round(tf.clip_by_value(small, 0.0, 1.0) * 255.0) / 127.5 - 1.0
+
+
+def bicubic_upscale(images, scale):
+    """Bicubic upsampling by `scale` (the super-resolution baseline), clipped to [-1, 1]."""
+    images = tf.convert_to_tensor(images, tf.float32)
+    h, w = int(images.shape[1]), int(images.shape[2])
+    up = tf.image.resize(images, (h * scale, w * scale), method="bicubic")
+    return tf.clip_by_value(up, -1.0, 1.0)
+
+
+def super_resolution(split="train", scale=4, patch_size=96, batch_size=16, seed=None,
+                     repeat=False, num_patches=None):
+    """(low-resolution, high-resolution) pairs of the bundled natural images, in [-1, 1].
+
+    Training patches are random `patch_size` crops (HR) of a uniformly chosen training image,
+    with random horizontal and vertical flips and 90-degree rotations; the LR input is the patch
+    downscaled by `scale` (`downscale`: bicubic with antialiasing, 8-bit). The stream is endless
+    unless `num_patches` is given; it is seeded. The test images are evaluated whole
+    (`kerasgen.evaluation`), never cropped here.
+
+    Args:
+        split: "train" or "test" (test crops are for quick checks only).
+        scale: the upscaling factor (4 in the paper).
+        patch_size: HR crop side, a multiple of `scale` (96 in the paper).
+        num_patches: None for an endless stream, else the number of patches.
+
+    Example:
+        >>> lr, hr = next(iter(super_resolution(scale=4, patch_size=32, batch_size=2, seed=0)))
+        >>> lr.shape, hr.shape
+        (TensorShape([2, 8, 8, 3]), TensorShape([2, 32, 32, 3]))
+    """
+    scale = check_positive_int(scale, "scale")
+    patch_size = check_positive_int(patch_size, "patch_size")
+    if patch_size % scale:
+        raise ValueError(f"`patch_size` {patch_size} must be a multiple of `scale` {scale}.")
+    images = [im for im in natural_images(split) if min(im.shape[:2]) >= patch_size]
+    if not images:
+        raise ValueError(f"No {split} image is at least {patch_size} px on each side.")
+
+    def patches():
+        rng = np.random.default_rng(seed)
+        count = 0
+        while num_patches is None or count < num_patches:
+            im = images[rng.integers(len(images))]
+            y = rng.integers(im.shape[0] - patch_size + 1)
+            x = rng.integers(im.shape[1] - patch_size + 1)
+            patch = im[y:y + patch_size, x:x + patch_size]
+            if rng.random() < 0.5:
+                patch = patch[:, ::-1]
+            if rng.random() < 0.5:
+                patch = patch[::-1]
+            patch = np.rot90(patch, rng.integers(4))
+            count += 1
+            yield np.ascontiguousarray(patch)
+
+    ds = tf.data.Dataset.from_generator(
+        patches, output_signature=tf.TensorSpec((patch_size, patch_size, 3), tf.uint8))
+    if repeat and num_patches is not None:
+        ds = ds.repeat()
+    ds = ds.batch(check_positive_int(batch_size, "batch_size"))
+
+    def pair(hr):
+        hr = tf.cast(hr, tf.float32) / 127.5 - 1.0
+        return downscale(hr, scale), hr
+
+    return ds.map(pair, num_parallel_calls=AUTOTUNE).prefetch(AUTOTUNE)
+
+
+def super_resolution_tfds(name="div2k/bicubic_x4", split="train", scale=4, patch_size=96,
+                          batch_size=16, seed=None, data_dir=None, download=True, repeat=False):
+    """(LR, HR) random aligned crops of a tfds super-resolution dataset (`lr`/`hr` features),
+    e.g. DIV2K (Agustsson & Timofte 2017) with its bicubic x4 LR images, in [-1, 1], with flips.
+
+    Raises:
+        RuntimeError: the dataset is neither in `data_dir` nor downloadable; the message says
+            how to prepare it (`tfds build div2k/bicubic_x4 --data_dir=DIR`, then `--data=DIR`).
+    """
+    import tensorflow_datasets as tfds
+
+    if patch_size % scale:
+        raise ValueError(f"`patch_size` {patch_size} must be a multiple of `scale` {scale}.")
+    try:
+        ds = tfds.load(name, split=split, data_dir=data_dir, download=download,
+                       shuffle_files=True)
+    except Exception as e:  # offline: DatasetNotFoundError, or a failed download
+        raise RuntimeError(
+            f"tfds dataset {name!r} could not be loaded from data_dir={data_dir!r} "
+            f"({type(e).__name__}: {str(e)[:200]}). Prepare it where there is internet with "
+            f"`tfds build {name} --data_dir=DIR` and pass --data=DIR; the offline alternative "
+            "is the bundled natural images (recipes srresnet_natural, srgan_natural).") from e
+    lr_size = patch_size // scale
+    seed_pair = (0 if seed is None else int(seed), 1)
+
+    def crop(index, example):
+        s = tf.random.experimental.stateless_fold_in(seed_pair, index)
+        lr, hr = example["lr"], example["hr"]
+        shape = tf.shape(lr)
+        y = tf.random.stateless_uniform((), s, 0, shape[0] - lr_size + 1, tf.int32)
+        x = tf.random.stateless_uniform((), s[::-1], 0, shape[1] - lr_size + 1, tf.int32)
+        lr = lr[y:y + lr_size, x:x + lr_size]
+        hr = hr[y * scale:(y + lr_size) * scale, x * scale:(x + lr_size) * scale]
+        flip = tf.random.stateless_uniform((), s + 1) < 0.5
+        lr, hr = tf.cond(flip, lambda: (lr[:, ::-1], hr[:, ::-1]), lambda: (lr, hr))
+        return tf.cast(lr, tf.float32) / 127.5 - 1.0, tf.cast(hr, tf.float32) / 127.5 - 1.0
+
+    ds = ds.enumerate().map(crop, num_parallel_calls=AUTOTUNE)
+    if repeat:
+        ds = ds.repeat()
+    return ds.shuffle(256, seed=seed).batch(batch_size).prefetch(AUTOTUNE)
+
+
+# ---------------------------------------------------------------------------------- moving digits
+def _bounce(start, velocity, steps, extent):
+    """Positions start + v t reflected into [0, extent] (a triangle wave), rounded to pixels."""
+    u = start[..., None] + velocity[..., None] * np.arange(steps)
+    folded = extent - np.abs(np.mod(u, 2 * extent) - extent)
+    return np.rint(folded).astype(np.int64)
+
+
+def moving_digits_array(split="train", num_sequences=256, sequence_length=10, num_digits=1,
+                        canvas_size=32, speed=(1.5, 3.0), seed=0):
+    """Sequences of 8x8 digits bouncing on a canvas, as a float32 array in [-1, 1].
+
+    Each digit starts at a uniform position with a uniform direction and a speed in `speed`
+    pixels per frame; it moves in a straight line and bounces off the canvas walls (positions are
+    rounded to whole pixels, so a speed of 1.5 moves 1, 2, 1, 2 ... pixels). With speeds of at
+    least 1.5 (the default) one coordinate changes by at least a pixel every frame, except
+    rarely at a bounce. Several digits
+    combine by their maximum. Digits are drawn from the split of `kerasgen.data.digits`
+    ("train": the first 1000 images, "test": the last 447), so train and test sequences use
+    different digit images.
+
+    Returns:
+        (num_sequences, sequence_length, canvas_size, canvas_size, 1) float32, background -1.
+
+    Example:
+        >>> seq = moving_digits_array("test", num_sequences=2, sequence_length=3, seed=0)
+        >>> seq.shape, float(seq.min()), float(seq.max()) <= 1.0
+        ((2, 3, 32, 32, 1), -1.0, True)
+    """
+    num_sequences = check_positive_int(num_sequences, "num_sequences")
+    sequence_length = check_positive_int(sequence_length, "sequence_length")
+    num_digits = check_positive_int(num_digits, "num_digits")
+    canvas_size = check_positive_int(canvas_size, "canvas_size")
+    if canvas_size < 8:
+        raise ValueError(f"`canvas_size` must be >= 8 (the digits are 8x8), got {canvas_size}.")
+    lo, hi = (float(s) for s in speed)
+    if not 0 <= lo <= hi:
+        raise ValueError(f"`speed` must be (low, high) with 0 <= low <= high, got {speed!r}.")
+    digits_images, _ = load_digits_array(split, raw=True)
+    digits_images = digits_images.astype(np.float32) / 16.0
+    rng = np.random.default_rng(seed)
+    extent = canvas_size - 8
+    canvas = np.zeros((num_sequences, sequence_length, canvas_size, canvas_size), np.float32)
+    n_idx = np.arange(num_sequences)[:, None, None, None]
+    t_idx = np.arange(sequence_length)[None, :, None, None]
+    offsets = np.arange(8)
+    for _ in range(num_digits):
+        picks = digits_images[rng.integers(len(digits_images), size=num_sequences)]
+        start = rng.uniform(0, extent, size=(num_sequences, 2))
+        angle = rng.uniform(0, 2 * np.pi, size=num_sequences)
+        speeds = rng.uniform(lo, hi, size=num_sequences)
+        velocity = np.stack([np.sin(angle), np.cos(angle)], -1) * speeds[:, None]
+        pos = _bounce(start, velocity, sequence_length, extent)  # (n, 2, T)
+        rows = pos[:, 0, :, None, None] + offsets[:, None]  # (n, T, 8, 1): canvas rows
+        cols = pos[:, 1, :, None, None] + offsets[None, :]  # (n, T, 1, 8): canvas columns
+        layer = np.zeros_like(canvas)
+        layer[n_idx, t_idx, rows, cols] = picks[:, None]
+        canvas = np.maximum(canvas, layer)
+    return (canvas * 2.0 - 1.0)[..., None]
+
+
+def moving_digits(split="train", context_frames=4, batch_size=32, num_sequences=None,
+                  sequence_length=None, num_digits=1, canvas_size=32, speed=(1.5, 3.0),
+                  seed=None, repeat=False):
+    """Moving digits for next-frame prediction as a tf.data pipeline.
+
+    With `num_sequences=None` the training stream is endless: chunks of 1,024 new sequences are
+    generated on the fly from `seed`. Each element is `(context, next_frame)`: `context` the
+    first `context_frames` frames (k, H, W, 1) and `next_frame` the one after; with
+    `sequence_length` longer than k + 1 (for multi-step evaluation) each element is the whole
+    sequence instead.
+
+    Args:
+        split: "train" or "test" digit images (see `moving_digits_array`).
+        context_frames: k, the frames the model sees.
+        num_sequences: a finite dataset of that many sequences, or None for an endless stream.
+        sequence_length: frames per sequence (default k + 1).
+
+    Example:
+        >>> context, target = next(iter(moving_digits(batch_size=4, seed=0)))
+        >>> context.shape, target.shape
+        (TensorShape([4, 4, 32, 32, 1]), TensorShape([4, 32, 32, 1]))
+    """
+    context_frames = check_positive_int(context_frames, "context_frames")
+    length = int(sequence_length or context_frames + 1)
+    if length <= context_frames:
+        raise ValueError(f"`sequence_length` ({length}) must exceed `context_frames` "
+                         f"({context_frames}).")
+    kwargs = dict(split=split, sequence_length=length, num_digits=num_digits,
+                  canvas_size=canvas_size, speed=speed)
+
+    def as_example(seq):
+        if length == context_frames + 1:
+            return seq[:context_frames], seq[context_frames]
+        return seq
+
+    if num_sequences is not None:
+        ds = tf.data.Dataset.from_tensor_slices(
+            moving_digits_array(num_sequences=num_sequences, seed=seed, **kwargs))
+        if repeat:
+            ds = ds.repeat()
+    else:
+        shape = (length, canvas_size, canvas_size, 1)
+
+        def chunks():
+            chunk_seed = np.random.SeedSequence(seed)
+            while True:
+                chunk_seed, child = chunk_seed.spawn(2)
+                yield moving_digits_array(num_sequences=1024, seed=child, **kwargs)
+
+        ds = tf.data.Dataset.from_generator(
+            chunks, output_signature=tf.TensorSpec((None,) + shape, tf.float32)).unbatch()
+        ds = ds.shuffle(1024, seed=seed)
+    ds = ds.map(as_example, num_parallel_calls=AUTOTUNE)
+    return ds.batch(check_positive_int(batch_size, "batch_size")).prefetch(AUTOTUNE)

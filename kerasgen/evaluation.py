@@ -15,6 +15,10 @@ read alone:
   independent-pixel categorical fitted to the training split.
 * `translation`: L1 between a translation model's output and the known mapping of held-out
   inputs (`kerasgen.data.image_mapping`); the reference is returning the input unchanged.
+* `super_resolution`: PSNR, SSIM (luma, border crop = scale) and sharpness of a super-resolution
+  model on the held-out bundled natural images, whole; the reference is bicubic upsampling.
+* `frame_prediction`: PSNR, SSIM and sharpness of a frame predictor 1 and `steps` frames ahead on
+  held-out moving digits; the reference is repeating the last context frame.
 
 `evaluate(model, spec)` returns a flat dict (reference figures prefixed `floor_`);
 `summary(figures, spec)` is the one line a training run prints.
@@ -102,7 +106,63 @@ def evaluate_translation(model, mapping="invert", split="test", image_size=16, c
     return out
 
 
+def _mean_figures(figures, prefix="", suffix=""):
+    return {f"{prefix}{k}{suffix}": float(np.mean(v)) for k, v in figures.items()}
+
+
+def super_resolution_images(split="test", scale=4):
+    """The held-out natural images cropped to a multiple of `scale`: a list of (1, H, W, 3)
+    float arrays in [-1, 1] (HR) and their downscaled (LR) inputs."""
+    hr_images, lr_images = [], []
+    for image in data_lib.natural_images(split):
+        h, w = (image.shape[0] // scale) * scale, (image.shape[1] // scale) * scale
+        hr = image[None, :h, :w].astype(np.float32) / 127.5 - 1.0
+        hr_images.append(hr)
+        lr_images.append(data_lib.downscale(hr, scale).numpy())
+    return hr_images, lr_images
+
+
+def evaluate_super_resolution(model, split="test", **_):
+    from kerasgen.metrics import image_quality
+
+    scale = model.scale
+    model_figures, bicubic_figures = {}, {}
+    for hr, lr in zip(*super_resolution_images(split, scale)):
+        for out, upscaled in ((model_figures, model.upscale(lr)),
+                              (bicubic_figures, data_lib.bicubic_upscale(lr, scale))):
+            for key, value in image_quality.quality_metrics(upscaled, hr,
+                                                          crop_border=scale).items():
+                out.setdefault(key, []).extend(np.asarray(value).tolist())
+    result = _mean_figures(model_figures)
+    result.update(_mean_figures(bicubic_figures, prefix="floor_"))
+    result.update(num_images=len(model_figures["psnr"]), scale=scale,
+                  psnr_per_image=[round(v, 3) for v in model_figures["psnr"]],
+                  floor_psnr_per_image=[round(v, 3) for v in bicubic_figures["psnr"]])
+    return result
+
+
+def evaluate_frame_prediction(model, split="test", num_sequences=256, steps=5, num_digits=1,
+                              data_seed=0, **_):
+    """Held-out moving digits (the same `data_seed` sequences whatever the training seed)."""
+    from kerasgen.metrics import image_quality
+
+    k = model.context_frames
+    sequences = data_lib.moving_digits_array(split, num_sequences, k + steps, num_digits,
+                                             model.image_size, seed=data_seed)
+    predicted = model.predict_frames(sequences[:, :k], steps)
+    result = {"steps": steps, "num_sequences": num_sequences}
+    for t in sorted({1, steps}):
+        truth = sequences[:, k + t - 1]
+        result.update(_mean_figures(image_quality.quality_metrics(predicted[:, t - 1], truth),
+                                    suffix=f"_{t}"))
+        result.update(_mean_figures(image_quality.quality_metrics(sequences[:, k - 1], truth),
+                                    prefix="floor_", suffix=f"_{t}"))
+    return result
+
+
 EVALUATORS = {
+    "super_resolution": evaluate_super_resolution,
+    "frame_prediction": evaluate_frame_prediction,
     "translation": evaluate_translation,
     "image_metrics": evaluate_image_metrics,
     "mode_coverage": evaluate_mode_coverage,
@@ -115,6 +175,9 @@ HEADLINES = {
     "mode_coverage": (("modes", "high_quality", "reverse_kl"), "true samples"),
     "log_likelihood": (("nll_nats",), "independent categorical"),
     "translation": (("l1_to_truth",), "identity"),
+    "super_resolution": (("psnr", "ssim", "relative_sharpness"), "bicubic"),
+    "frame_prediction": (("psnr_1", "ssim_1", "relative_sharpness_1", "psnr_5"),
+                         "last frame repeated"),
 }
 
 

@@ -22,6 +22,9 @@ With D(x) = sigmoid(l(x)):
   points: real data for R1, generated data for R2 (the model weights it by gamma / 2).
 * Distance preservation (DistanceGAN, Benaim & Wolf 2017): standardized pairwise distances of a
   batch kept by a translation (see `distance_preservation_loss`).
+* Gradient difference loss (Mathieu et al. 2016, arXiv:1511.05440, eq. 5), a content loss for
+  predicted images that penalizes gradients unlike the truth's (blur):
+  E_ij ||Y_i,j - Y_i-1,j| - |Yhat_i,j - Yhat_i-1,j||^alpha + the same along j.
 """
 
 import keras
@@ -164,6 +167,30 @@ def distance_preservation_loss(inputs, outputs):
         return (values - mean) / tf.sqrt(var + 1e-12)
 
     return tf.reduce_mean(tf.abs(standardized(inputs) - standardized(outputs)))
+
+
+def gradient_difference_loss(predicted, target, alpha=1.0):
+    """Gradient difference loss of Mathieu et al. (2016): the mean over pixels of
+    | |d target| - |d predicted| |^alpha along rows plus the same along columns.
+
+    Example:
+        >>> import numpy as np
+        >>> target = np.array([[0.0, 1.0], [0.0, 1.0]], np.float32)[None, :, :, None]
+        >>> float(gradient_difference_loss(np.zeros_like(target), target))  # 1 along columns
+        1.0
+    """
+    predicted = ops.cast(predicted, "float32")
+    target = ops.cast(target, "float32")
+
+    def term(axis):
+        size = predicted.shape[axis]
+        d_pred = ops.abs(ops.diff(predicted, axis=axis)) if size > 1 else None
+        if d_pred is None:
+            return 0.0
+        d_true = ops.abs(ops.diff(target, axis=axis))
+        return _mean(ops.power(ops.abs(d_true - d_pred), alpha))
+
+    return term(-3) + term(-2)
 
 
 GENERATOR_LOSSES = {

@@ -249,6 +249,12 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         model.steps_per_execution = math.gcd(epoch_steps, model.steps_per_execution)
     initial_epoch = 0
     existing = list_checkpoints(model_dir)
+    if recipe.get("init_from") and not existing:
+        # e.g. SRGAN starts from a trained SRResNet (Ledig et al. 2017)
+        if not hasattr(model, "initialize_from"):
+            raise ValueError(f"Recipe {recipe_name!r} says init_from, but "
+                             f"{type(model).__name__} has no initialize_from().")
+        model.initialize_from(recipe["init_from"])
     if existing:
         step, path = existing[-1]
         weights.load_into(model, os.path.join(path, "model.weights.h5"))

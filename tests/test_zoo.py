@@ -416,7 +416,8 @@ def test_paper_recipes_without_weights_give_the_clear_error(kerasgen_home):
 
 
 SHIPPED = ("vae_digits", "dcgan_digits", "wgangp_digits", "gan_grid25", "wgangp_grid25",
-           "cyclegan_digits", "mixture_digits", "nade_digits", "rbm_digits")
+           "cyclegan_digits", "mixture_digits", "nade_digits", "rbm_digits", "srresnet_natural",
+           "srgan_natural", "framepredictor_digits", "framegan_digits")
 
 
 def test_shipped_recipes_load_offline_and_carry_their_metric(kerasgen_home, monkeypatch):
@@ -430,6 +431,13 @@ def test_shipped_recipes_load_offline_and_carry_their_metric(kerasgen_home, monk
         if name.startswith("cyclegan"):
             x = next(iter(kerasgen.data.digits("test", image_size=16, batch_size=4)))
             assert model.translate(x.numpy()).shape == (4, 16, 16, 1)
+        elif name.startswith("sr"):
+            lr = kerasgen.data.downscale(kerasgen.data.natural_image("astronaut")[None, :64, :64]
+                                         / 127.5 - 1.0, 4)
+            assert model.upscale(lr).shape == (1, 64, 64, 3)
+        elif name.startswith("frame"):
+            seq = kerasgen.data.moving_digits_array("test", num_sequences=2, sequence_length=4)
+            assert model.predict_frames(seq, steps=3).shape == (2, 3, 32, 32, 1)
         else:
             a = model.generate(64, seed=0)
             np.testing.assert_array_equal(a, kerasgen.load(name).generate(64, seed=0))

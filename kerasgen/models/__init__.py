@@ -14,15 +14,21 @@ from kerasgen.models.mixture import MixtureModel
 from kerasgen.models.nade import NADE, NADELayer
 from kerasgen.models.rbm import RBM, RBMLayer
 from kerasgen.models.pix2pix import Pix2Pix, conditional_patchgan, unet_generator
+from kerasgen.models.frames import FrameGAN, FramePredictor, frame_discriminator, frame_predictor
+from kerasgen.models.superres import (SRGAN, SRResNet, SubPixelUpsampling, srgan_discriminator,
+                                      srresnet_generator)
 from kerasgen.models.translation import TranslationModel
 from kerasgen.models.vae import VAE, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
 from kerasgen.models.wgan import WGAN, WGANGP
 
 #: the family classes a recipe may name
-FAMILIES = ("GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "CycleGAN", "Pix2Pix", "MixtureModel", "NADE", "RBM")
+FAMILIES = ("GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "CycleGAN", "Pix2Pix", "MixtureModel", "NADE",
+            "RBM", "SRResNet", "SRGAN", "FramePredictor", "FrameGAN")
 
 __all__ = list(FAMILIES) + [
     "GenerativeModel", "DensityModel", "TranslationModel", "resnet_generator", "patchgan_discriminator",
     "unet_generator", "conditional_patchgan", "mlp_generator", "mlp_discriminator",
     "dcgan_generator", "dcgan_discriminator", "mlp_encoder", "mlp_decoder", "conv_encoder",
-    "conv_decoder", "ReflectionPadding2D", "gan_initializer", "instance_norm"]
+    "conv_decoder", "ReflectionPadding2D", "gan_initializer", "instance_norm",
+    "srresnet_generator", "srgan_discriminator", "SubPixelUpsampling", "frame_predictor",
+    "frame_discriminator"]

@@ -1,0 +1,29 @@
+"""Next-frame prediction on moving digits with adversarial + gradient difference + MSE losses;
+compare with `framepredictor_digits` (MSE only), the same predictor network and optimizer.
+
+Mathieu et al. (2016) use lambda_adv 0.05, lambda_l2 = lambda_gdl = 1; here lambda_adv = 0.01.
+In a short exploration on this machine (seed 0, 500 steps; held-out t+1) lambda_adv 0.05 gave
+PSNR 21.9 dB, SSIM 0.53 (a noisy background) and sharpness difference 15.7 dB, and without
+clipping the frames D sees it diverged by 1,000 steps; lambda_adv 0.01 gave PSNR 22.1 dB, SSIM
+0.88, sharpness difference 16.2 dB (the MSE model at 500 steps: 22.5 dB, 0.87, 15.7 dB)."""
+
+_ADAM = {"class_name": "Adam", "config": {"learning_rate": 1e-3, "beta_1": 0.5}}
+
+RECIPE = {
+    "description": "Next-frame prediction, adversarial + GDL + MSE (Mathieu 2016): 4 frames of a "
+                   "digit bouncing on 32x32 -> the next frame; shipped weights",
+    "family": "FrameGAN",
+    "model": {"context_frames": 4, "image_size": 32, "channels": 1, "base_filters": 32,
+              "num_downsamplings": 2, "gdl_weight": 1.0, "adversarial_weight": 0.01,
+              "d_filters": 32, "d_layers": 3},
+    "compile": {"g_optimizer": _ADAM,
+                "d_optimizer": {"class_name": "Adam",
+                                "config": {"learning_rate": 2e-4, "beta_1": 0.5}}},
+    "data": {"builder": "moving_digits", "split": "train", "context_frames": 4, "num_digits": 1},
+    "dataset": "moving digits: sklearn's 8x8 digits (train split) bouncing on a 32x32 canvas, "
+               "generated offline",
+    "resolution": 32,
+    "batch_size": 32,
+    "steps": 3000,
+    "evaluation": {"kind": "frame_prediction", "split": "test", "steps": 5, "num_digits": 1},
+}
