@@ -153,7 +153,10 @@ def compile_model(model, recipe):
     """Compiles a model with a recipe's `compile` entries (optimizer configs are deserialized)."""
     kwargs = {}
     for key, value in (recipe.get("compile") or {}).items():
-        kwargs[key] = keras.optimizers.deserialize(value) if isinstance(value, dict) else value
+        # a deep copy: Keras deserializes a learning-rate schedule in place, which would leave an
+        # object in the recipe (and break writing it to JSON metadata)
+        kwargs[key] = (keras.optimizers.deserialize(copy.deepcopy(value))
+                       if isinstance(value, dict) else value)
     model.compile(**kwargs)
     return model
 

@@ -442,3 +442,15 @@ def test_shipped_recipes_load_offline_and_carry_their_metric(kerasgen_home, monk
             a = model.generate(64, seed=0)
             np.testing.assert_array_equal(a, kerasgen.load(name).generate(64, seed=0))
     assert not os.path.exists(kerasgen_home)  # nothing was cached or downloaded
+
+
+def test_compiling_a_recipe_leaves_its_schedule_configs_untouched():
+    """Keras deserializes a learning-rate schedule in place; the recipe must stay plain JSON."""
+    import json
+
+    from kerasgen.recipes import build_from_recipe, get_recipe
+
+    recipe = get_recipe("gan_grid25")
+    before = json.dumps(recipe["compile"], sort_keys=True)
+    build_from_recipe(recipe, compile=True, seed=0)
+    assert json.dumps(recipe["compile"], sort_keys=True) == before
