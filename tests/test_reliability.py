@@ -208,3 +208,78 @@ def test_keras_file_with_lambda_is_refused_by_default(tmp_path):
         kerasgen.load(path)
     trusted = kerasgen.load(path, safe_mode=False)  # the documented opt-in
     np.testing.assert_allclose(trusted.generate(2, seed=0), model.generate(2, seed=0))
+
+
+def _optimizers(model):
+    return {name: getattr(model, name) for name in ("optimizer", "g_optimizer", "d_optimizer")
+            if getattr(model, name, None) is not None}
+
+
+@pytest.mark.parametrize("recipe,batch_size,every", [
+    ("nade_digits", 16, 10),      # a density model (exact likelihood), one optimizer
+    ("srgan_natural", 2, 5),      # super-resolution, generator and discriminator optimizers
+])
+def test_sigkill_mid_training_then_resume_new_families(tmp_path, recipe, batch_size, every):
+    """The kill-and-resume guarantee for the density, super-resolution families (FrameGAN has
+    its own test above): SIGKILL after a checkpoint, restart on the same model directory, exactly
+    the requested steps on every optimizer."""
+    model_dir = str(tmp_path / "run")
+    cmd = [sys.executable, "-m", "kerasgen.cli.train", f"--recipe={recipe}",
+           f"--model_dir={model_dir}", f"--checkpoint_every={every}",
+           f"--batch_size={batch_size}", "--verbose=0"]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.Popen(cmd + ["--steps=100000"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            found = training.list_checkpoints(model_dir)
+            if found and found[-1][0] >= 2 * every:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("no checkpoint appeared")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    last_step, last_path = training.list_checkpoints(model_dir)[-1]
+    assert json.load(open(os.path.join(last_path, "state.json")))["step"] == last_step
+    total = last_step + every
+    result = subprocess.run(cmd + [f"--steps={total}", "--noevaluate"], env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"(step {last_step})" in result.stdout
+    final = kerasgen.load(model_dir, training=True)
+    optimizers = _optimizers(final)
+    assert optimizers, "the family has no optimizer to check"
+    for name, optimizer in optimizers.items():
+        assert int(optimizer.iterations.numpy()) == total, name
+
+
+@pytest.mark.parametrize("recipe,optimizers,batch_size", [
+    ("nade_digits", ("optimizer",), 16),
+    ("rbm_digits", ("optimizer",), 16),
+    ("srresnet_natural", ("g_optimizer",), 2),
+    ("framepredictor_digits", ("g_optimizer",), 4),
+])
+def test_non_finite_loss_stops_new_families_naming_the_step(tmp_path, monkeypatch, recipe,
+                                                            optimizers, batch_size):
+    """A divergence forced by plain SGD with an infinite rate (weights become inf/NaN after the
+    first update) in each new family stops training with the loss and the step named; no preset
+    is written."""
+    from kerasgen import recipes
+
+    sgd = {"class_name": "SGD", "config": {"learning_rate": float("inf")}}
+    diverging = recipes.recipe_with(recipe, compile={name: sgd for name in optimizers})
+    diverging.pop("validation", None)
+    diverging.pop("init_from", None)
+    diverging["name"] = f"diverging_{recipe}"
+    table = dict(recipes.recipes())
+    table[diverging["name"]] = diverging
+    monkeypatch.setattr(recipes, "_RECIPES", table)
+    model_dir = str(tmp_path / "run")
+    with pytest.raises(training.NonFiniteLossError,
+                       match=r"Loss '\w+' became (nan|inf|-inf) at step \d+"):
+        training.train_and_evaluate(diverging["name"], model_dir, steps=30, checkpoint_every=1,
+                                    batch_size=batch_size, verbose=0, steps_per_execution=1)
+    assert not os.path.exists(os.path.join(model_dir, "preset"))

@@ -1,0 +1,21 @@
+"""NADE (Larochelle & Murray 2011) on the bundled digits (Tomczak's split, 17 levels): categorical
+conditionals in raster order, early-stopped on the validation split."""
+
+RECIPE = {
+    "description": "NADE, 17-level categorical conditionals, 500 sigmoid hidden units, raster "
+                   "order, on the 8x8 digits; exact log-likelihood; shipped weights",
+    "family": "NADE",
+    "model": {"sample_shape": [8, 8, 1], "num_levels": 17, "conditional": "categorical",
+              "hidden_units": 500, "dropout": 0.0},
+    "compile": {"optimizer": {"class_name": "Adam", "config": {"learning_rate": 1e-3}},
+                "steps_per_execution": 10},
+    "data": {"builder": "digits", "split": "train", "raw": True},
+    "dataset": "sklearn digits (train 1000 / val 350 / test 447), raw levels 0..16",
+    "resolution": 8,
+    "batch_size": 100,
+    "steps": 20000,
+    # the validation NLL every 10 steps (one epoch); the best weights kept
+    "validation": {"data": {"builder": "digits", "split": "val", "raw": True},
+                   "batch_size": 350, "every_steps": 10, "patience": 30},
+    "evaluation": {"kind": "log_likelihood", "split": "test"},
+}
