@@ -415,7 +415,8 @@ def test_paper_recipes_without_weights_give_the_clear_error(kerasgen_home):
             kerasgen.load(name)
 
 
-SHIPPED = ("vae_digits", "dcgan_digits", "wgangp_digits", "gan_grid25", "wgangp_grid25",
+SHIPPED = ("vae_digits", "dcgan_digits", "wgangp_digits", "gan_grid25", "gan_ring8",
+           "wgangp_grid25",
            "cyclegan_digits", "mixture_digits", "nade_digits", "rbm_digits", "srresnet_natural",
            "srgan_natural", "framepredictor_digits", "framegan_digits")
 
@@ -454,3 +455,20 @@ def test_compiling_a_recipe_leaves_its_schedule_configs_untouched():
     before = json.dumps(recipe["compile"], sort_keys=True)
     build_from_recipe(recipe, compile=True, seed=0)
     assert json.dumps(recipe["compile"], sort_keys=True) == before
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_preset_is_its_recipe(name):
+    """Recipes are the single source of truth: a shipped preset's model hyper-parameters are the
+    recipe's, and its metadata names the training script's command for that recipe."""
+    recipe = recipes.get_recipe(name)
+    folder = weights.shipped_preset_dir(name)
+    config = json.load(open(os.path.join(folder, "config.json")))
+    meta = json.load(open(os.path.join(folder, "metadata.json")))
+    assert config["class_name"] == recipe["family"]
+    for key, value in recipe["model"].items():
+        assert key in config["config"], f"{name}: {key} not in the preset's config"
+        assert json.loads(json.dumps(config["config"][key])) == json.loads(json.dumps(value)), (
+            f"{name}: preset {key}={config['config'][key]!r}, recipe {value!r}")
+    assert meta["command"].startswith("python -m kerasgen.cli.train") and \
+        f"--recipe={name}" in meta["command"], meta["command"]
