@@ -283,7 +283,8 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
                             shuffle=False, validation_data=validation_data)
     wall, cpu = time.time() - start, time.process_time() - cpu_start
     logs = {k: float(v[-1]) for k, v in (history.history if history else {}).items()}
-    epochs_run = len(history.history.get("loss", [])) if history else 0
+    # History.epoch lists the epochs run (GAN families log d_loss/g_loss, no "loss")
+    epochs_run = len(history.epoch) if history else 0
     info = {"steps": (min(initial_epoch, epochs) + epochs_run) * epoch_steps,
             "steps_this_run": epochs_run * epoch_steps,
             # CPU time of this process (all cores): the budget the density goals are set in
