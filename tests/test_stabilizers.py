@@ -154,6 +154,31 @@ def test_augmentation_only_while_training():
                            model.discriminator(x, training=True).numpy())
 
 
+def test_discriminator_filter_keeps_the_best_rated_draws_in_order():
+    """generate(n) with discriminator_filter=r is the top n of r*n unfiltered draws (same seed)
+    by the discriminator's score, in drawing order; a discriminator that rates samples by their
+    first coordinate makes the kept ones the draws with the largest first coordinate."""
+    x = keras.Input((2,))
+    rate = keras.layers.Dense(1, use_bias=False, kernel_initializer=keras.initializers.Constant(
+        [[1.0], [0.0]]))
+    discriminator = keras.Model(x, rate(x))
+    plain = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(8,), seed=0,
+                         discriminator=discriminator)
+    filtered = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(8,), seed=0,
+                            discriminator=discriminator, discriminator_filter=2.5)
+    filtered.generator.set_weights(plain.generator.get_weights())
+    pool = plain.generate(25, seed=3)
+    kept = filtered.generate(10, seed=3)
+    expected = pool[np.sort(np.argsort(-pool[:, 0])[:10])]
+    np.testing.assert_array_equal(kept, expected)
+    assert kept[:, 0].min() >= np.sort(pool[:, 0])[-10]
+    assert kerasgen.GAN.from_config(filtered.get_config()).discriminator_filter == 2.5
+    with pytest.raises(ValueError, match="discriminator_filter"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), discriminator_filter=0.5)
+    with pytest.raises(ValueError, match="pack=1"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), pack=2, discriminator_filter=2.0)
+
+
 def test_truncation_draws_the_truncated_normal_for_sampling_only():
     model = kerasgen.GAN(latent_dim=4, sample_shape=(2,), hidden_units=(4,), truncation=0.5)
     z = model.sample_latent(20000, seed=1).numpy()

@@ -7,7 +7,10 @@ earlier 16 px recipe (FD 89 on the digits-classifier features, floor 13.4):
   discriminator, Adam(2e-4, beta_1 0.5) decaying linearly to 0 over the run, 24,000 generator
   iterations (12,000 gave FD 39.6);
 * sampling with the truncation trick at 2 std (Brock et al. 2019): FD 31.2 and precision 0.62
-  against 34.5 / 0.60 untruncated; tighter truncation costs recall and FD.
+  against 34.5 / 0.60 untruncated; tighter truncation costs recall and FD;
+* discriminator filtering (keep the half of the draws the discriminator rates most real): on the
+  trained model (seed 0) FD 26.7 -> 22.3, precision 0.54 -> 0.62, recall 0.91 -> 0.85; keeping
+  2/3 gave 24.9 / 0.60, a quarter 31.4 / 0.65 (the filter then costs diversity).
 """
 
 STEPS = 24_000
@@ -28,7 +31,8 @@ RECIPE = {
                    "shipped weights",
     "family": "DCGAN",
     "model": {"image_size": 8, "channels": 1, "latent_dim": 32, "base_filters": 128,
-              "r1_weight": 1.0, "ema": 0.999, "truncation": 2.0},
+              "r1_weight": 1.0, "ema": 0.999, "truncation": 2.0,
+              "discriminator_filter": 2.0},
     # one fit step: one discriminator and one generator update
     "compile": {"d_optimizer": adam(), "g_optimizer": adam()},
     "data": {"builder": "digits", "split": "train", "image_size": 8, "drop_remainder": True},
