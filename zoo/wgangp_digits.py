@@ -4,6 +4,10 @@ The configuration follows `dcgan_digits` (native 8 px, base_filters 128, a linea
 rate, generator EMA, truncation at 2 std), with the WGAN-GP paper's optimizer (Adam beta_1 0,
 beta_2 0.9) and n_critic = 5: `steps` fit steps are critic iterations, steps / 5 generator
 iterations.
+
+Discriminator filtering (`discriminator_filter`) was measured on the trained model and not kept:
+the critic's ranking moved FD 29.3 -> 29.5 and precision 0.50 -> 0.56 when keeping half, -> 28.2
+and 0.54 keeping two thirds (seed 0).
 """
 
 from kerasgen.zoo.dcgan_digits import adam
