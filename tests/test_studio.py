@@ -443,7 +443,8 @@ def test_browser_draws_a_stroke_and_the_image_changes_where_it_was(server, tmp_p
     assert not errors, errors
     assert "Edited with 1 stroke" in status, status
     mask, _ = editing.rasterize_strokes(  # 0.1: the page's default brush width
-        [{"points": [[x0, y], [x1, y]], "width": 0.1, "color": 1.0}], (16, 16, 1))
+        [{"points": [[x0, y], [x1, y]], "width": 0.1, "color": 1.0}],
+        tuple(edited.shape[:2]) + (1,))  # the model's resolution
     stroke = mask[..., 0] > 0.5
     change = edited - start
     inside, outside = change[stroke].mean(), np.abs(change[~stroke]).mean()
