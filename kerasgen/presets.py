@@ -180,7 +180,7 @@ def load(name, weights="pretrained", training=False, offline=None, force_downloa
     Example:
         >>> model = kerasgen.load("dcgan_digits")
         >>> model.generate(64, seed=0).shape
-        (64, 16, 16, 1)
+        (64, 8, 8, 1)
     """
     if weights not in ("pretrained", None) and not isinstance(weights, (str, os.PathLike, dict)):
         raise ValueError(f"`weights` must be 'pretrained', None or a path, got {weights!r}.")

@@ -426,7 +426,7 @@ class GenerativeModel(keras.Model):
         Example:
             >>> model = kerasgen.DCGAN.from_preset("dcgan_digits")
             >>> model.generate(4, seed=0).shape
-            (4, 16, 16, 1)
+            (4, 8, 8, 1)
         """
         from kerasgen import presets
 

@@ -46,7 +46,7 @@ def logmeanexp_standard_error(log_w):
     Example:
         >>> value, se = logmeanexp_standard_error(np.log([1.0, 3.0]))
         >>> round(float(value), 4), round(float(se), 4)
-        (0.6931, 0.3536)
+        (0.6931, 0.5)
     """
     log_w = np.asarray(log_w, dtype=np.float64)
     top = np.max(log_w)

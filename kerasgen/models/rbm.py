@@ -53,7 +53,7 @@ def ais_schedule(num_betas):
 
     Example:
         >>> betas = ais_schedule(29)
-        >>> len(betas), betas[0], betas[-1]
+        >>> len(betas), float(betas[0]), float(betas[-1])
         (29, 0.0, 1.0)
     """
     num_betas = check_positive_int(num_betas, "num_betas")
