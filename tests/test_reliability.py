@@ -75,16 +75,15 @@ def _train_cmd(model_dir, steps):
             "--batch_size=16", "--verbose=0"]
 
 
-def test_sigkill_mid_training_then_resume_continues_from_last_checkpoint(tmp_path):
-    model_dir = str(tmp_path / "run")
+def _kill_after_checkpoint(cmd, model_dir, min_step, timeout):
+    """Starts `cmd`, waits until a checkpoint of at least `min_step` exists, then SIGKILLs it."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.Popen(_train_cmd(model_dir, 100_000), env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 180
+        deadline = time.time() + timeout
         while time.time() < deadline:
             found = training.list_checkpoints(model_dir)
-            if found and found[-1][0] >= 75:
+            if found and found[-1][0] >= min_step:
                 break
             time.sleep(0.2)
         else:
@@ -92,6 +91,12 @@ def test_sigkill_mid_training_then_resume_continues_from_last_checkpoint(tmp_pat
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    return env
+
+
+def test_sigkill_mid_training_then_resume_continues_from_last_checkpoint(tmp_path):
+    model_dir = str(tmp_path / "run")
+    env = _kill_after_checkpoint(_train_cmd(model_dir, 100_000), model_dir, 75, 180)
     last_step, last_path = training.list_checkpoints(model_dir)[-1]
     saved_state = json.load(open(os.path.join(last_path, "state.json")))
     assert saved_state["step"] == last_step
@@ -117,21 +122,7 @@ def test_sigkill_mid_training_then_resume_frame_gan(tmp_path):
     model_dir = str(tmp_path / "run")
     cmd = [sys.executable, "-m", "kerasgen.cli.train", "--recipe=framegan_digits",
            f"--model_dir={model_dir}", "--checkpoint_every=10", "--batch_size=4", "--verbose=0"]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.Popen(cmd + ["--steps=100000"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 300
-        while time.time() < deadline:
-            found = training.list_checkpoints(model_dir)
-            if found and found[-1][0] >= 20:
-                break
-            time.sleep(0.2)
-        else:
-            pytest.fail("no checkpoint appeared")
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    env = _kill_after_checkpoint(cmd + ["--steps=100000"], model_dir, 20, 300)
     last_step = training.list_checkpoints(model_dir)[-1][0]
     total = last_step + 10
     result = subprocess.run(cmd + [f"--steps={total}", "--noevaluate"], env=env,
@@ -227,21 +218,7 @@ def test_sigkill_mid_training_then_resume_new_families(tmp_path, recipe, batch_s
     cmd = [sys.executable, "-m", "kerasgen.cli.train", f"--recipe={recipe}",
            f"--model_dir={model_dir}", f"--checkpoint_every={every}",
            f"--batch_size={batch_size}", "--verbose=0"]
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.Popen(cmd + ["--steps=100000"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 300
-        while time.time() < deadline:
-            found = training.list_checkpoints(model_dir)
-            if found and found[-1][0] >= 2 * every:
-                break
-            time.sleep(0.2)
-        else:
-            pytest.fail("no checkpoint appeared")
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    env = _kill_after_checkpoint(cmd + ["--steps=100000"], model_dir, 2 * every, 300)
     last_step, last_path = training.list_checkpoints(model_dir)[-1]
     assert json.load(open(os.path.join(last_path, "state.json")))["step"] == last_step
     total = last_step + every
