@@ -98,20 +98,77 @@ def test_packing_groups_consecutive_samples():
 
 
 # ------------------------------------------------------------------------------ spectral norm
+def _power_iteration(w, u):
+    v = u @ w.T
+    v /= np.linalg.norm(v)
+    u = v @ w
+    u /= np.linalg.norm(u)
+    return u, float((v @ w @ u.T).item())
+
+
+def test_spectral_norm_layer_matches_one_numpy_power_iteration():
+    from kerasgen.models.layers import SpectralNormalization
+
+    rng = np.random.default_rng(0)
+    layer = SpectralNormalization(keras.layers.Dense(3))
+    layer.build((None, 5))
+    w, b = rng.normal(size=(5, 3)).astype("float32"), rng.normal(size=3).astype("float32")
+    layer.layer.kernel.assign(w)
+    layer.layer.bias.assign(b)
+    u0 = layer.vector_u.numpy()
+    x = rng.normal(size=(4, 5)).astype("float32")
+    _, sigma = _power_iteration(w.astype("float64"), u0.astype("float64"))
+    for training in (True, False):  # a call never moves u, nor rewrites the kernel
+        np.testing.assert_allclose(layer(x, training=training), x @ (w / sigma) + b, rtol=1e-5)
+        np.testing.assert_array_equal(layer.vector_u.numpy(), u0)
+        np.testing.assert_array_equal(layer.layer.kernel.numpy(), w)
+    layer.update_power_iteration()
+    u1, _ = _power_iteration(w.astype("float64"), u0.astype("float64"))
+    np.testing.assert_allclose(layer.vector_u.numpy(), u1, rtol=1e-5)
+
+
+def test_spectral_norm_gradient_flows_through_sigma():
+    # with u, v fixed, d/dW of sum(x W / (v W u^T)) has the -sigma' term of Miyato et al. eq. 12
+    from kerasgen.models.layers import SpectralNormalization
+
+    rng = np.random.default_rng(1)
+    layer = SpectralNormalization(keras.layers.Dense(2, use_bias=False))
+    layer.build((None, 3))
+    w = rng.normal(size=(3, 2)).astype("float32")
+    layer.layer.kernel.assign(w)
+    u = layer.vector_u.numpy().astype("float64")
+    x = rng.normal(size=(1, 3)).astype("float32")
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(layer(x, training=True))
+    grad = tape.gradient(y, layer.layer.kernel).numpy()
+    v = u @ w.T.astype("float64")
+    v /= np.linalg.norm(v)
+    u1 = v @ w.astype("float64")
+    u1 /= np.linalg.norm(u1)
+    sigma = float((v @ w @ u1.T).item())
+    ones = np.ones((1, 2))
+    expected = (x.T @ ones) / sigma - float((x @ w @ ones.T).item()) / sigma ** 2 * (v.T @ u1)
+    np.testing.assert_allclose(grad, expected, rtol=1e-4, atol=1e-6)
+
+
 def test_spectral_norm_bounds_the_discriminators_layers():
+    from kerasgen.models.layers import SpectralNormalization
+
     model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(32, 32),
                          spectral_norm=True)
-    wrapped = [l for l in model.discriminator.layers
-               if isinstance(l, keras.layers.SpectralNormalization)]
+    wrapped = [l for l in model.discriminator.layers if isinstance(l, SpectralNormalization)]
     assert len(wrapped) == 3  # two hidden layers and the logit
-    model.compile(d_optimizer=keras.optimizers.SGD(1.0))  # big steps: the norm must hold
-    model.fit(kerasgen.data.toy("ring8", 64), steps_per_epoch=20, verbose=0)
-    x = tf.random.normal((256, 2))
-    for layer in wrapped:
-        layer(x if layer.layer.kernel.shape[0] == 2 else tf.random.normal(
-            (256, layer.layer.kernel.shape[0])), training=True)
-        sigma = np.linalg.svd(layer.layer.kernel.numpy(), compute_uv=False)[0]
-        assert sigma <= 1.05, sigma
+    u_before = [l.vector_u.numpy() for l in wrapped]
+    model.compile(d_optimizer=keras.optimizers.Adam(1e-3))
+    model.fit(kerasgen.data.toy("ring8", 64), steps_per_epoch=100, verbose=0)
+    for layer, u0 in zip(wrapped, u_before):
+        assert not np.allclose(layer.vector_u.numpy(), u0)  # the steps moved u
+        w = layer.layer.kernel.numpy()
+        _, sigma_estimate = _power_iteration(w, layer.vector_u.numpy())
+        true_sigma = np.linalg.svd(w, compute_uv=False)[0]
+        # the layer uses W / sigma_estimate: its largest singular value is near 1 (one power
+        # iteration a step tracks sigma within 1 % here; 1.08 at 10x this rate, 100 steps)
+        assert 0.95 <= true_sigma / sigma_estimate <= 1.05, (true_sigma, sigma_estimate)
 
 
 # ------------------------------------------------------------------------------ DiffAugment

@@ -21,8 +21,9 @@ Stabilizers (each an option, combinable):
 * packing (PacGAN, Lin et al. 2018, arXiv:1712.04086): D judges `pack=m` samples at once,
   concatenated (features of vectors, channels of images), all real or all generated, which
   penalizes a generator that drops modes;
-* spectral normalization of D's layers (Miyato et al. 2018) with `keras.layers.
-  SpectralNormalization` (`spectral_norm=True`);
+* spectral normalization of D's layers (Miyato et al. 2018) with a subclass of `keras.layers.
+  SpectralNormalization` whose power iteration moves once per step (`spectral_norm=True`;
+  `kerasgen.models.layers.SpectralNormalization`);
 * two time-scale learning rates (Heusel et al. 2017): different `d_optimizer` and `g_optimizer`
   rates in `compile`;
 * an exponential moving average of the generator weights (`ema=0.999`; Yazici et al. 2019),
@@ -50,13 +51,14 @@ import keras
 from kerasgen import augment as augment_lib
 from kerasgen import losses as losses_lib
 from kerasgen.models.base import GenerativeModel
-from kerasgen.models.layers import conv2d_transpose, gan_initializer
+from kerasgen.models.layers import (SpectralNormalization, conv2d_transpose, gan_initializer,
+                                     spectral_norm_layers)
 from kerasgen.utils import check_positive_int
 
 
 # ------------------------------------------------------------------------------ builders
 def _normalized(layer, spectral_norm):
-    return keras.layers.SpectralNormalization(layer) if spectral_norm else layer
+    return SpectralNormalization(layer) if spectral_norm else layer
 
 
 def mlp_generator(latent_dim, output_shape, hidden_units=(128, 128), activation="relu",
@@ -577,7 +579,17 @@ class GAN(GenerativeModel):
             self.minimize(tape, g_logs["g_loss"], "g_optimizer")
             self.update_ema()
             logs.update(g_logs)
+        self.update_spectral_norms(logs)
         return self.report(logs)
+
+    def update_spectral_norms(self, logs):
+        """Moves the power iteration of each spectrally normalized layer of D once, after this
+        step's losses (an explicit dependency, so no call of the step reads a moved u)."""
+        layers = spectral_norm_layers(self.discriminator)
+        if layers:
+            with tf.control_dependencies(tf.nest.flatten(logs)):
+                for layer in layers:
+                    layer.update_power_iteration()
 
     def compute_losses(self, data, training=False):
         x, noise, batch_size = self._split(data)
