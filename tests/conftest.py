@@ -4,7 +4,12 @@ contract suite can train under a two-replica `MirroredStrategy` on any machine."
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # one core per xdist worker: TF's pools sized to the whole machine in each of two workers
+    # oversubscribe the cores, and spin-waiting threads then slow some tests down 5-10x
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 _cpus = tf.config.list_physical_devices("CPU")
@@ -14,3 +19,78 @@ try:
     )
 except RuntimeError:  # already initialised by an earlier import: keep what is there
     pass
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+    except RuntimeError:
+        pass
+
+
+# ------------------------------------------------------------------------------ fresh process
+_FRESH_WORKER = r"""
+import json, sys, traceback
+import numpy as np, tensorflow as tf
+from tensorflow.python.tools import saved_model_utils
+for line in sys.stdin:
+    job = json.loads(line)
+    try:
+        loaded = tf.saved_model.load(job["export_dir"])
+        inputs = dict(np.load(job["in_path"]))
+        outputs = loaded.signatures["serving_default"](
+            **{k: tf.constant(v) for k, v in inputs.items()})
+        np.savez(job["out_path"], **{k: v.numpy() for k, v in outputs.items()})
+        # the SignatureDefs that saved_model_cli shows and TF Serving reads
+        defs = saved_model_utils.get_meta_graph_def(job["export_dir"], "serve").signature_def
+        reply = {"signatures": {name: sorted(d.inputs) for name, d in defs.items()},
+                 "kerasgen_imported": "kerasgen" in sys.modules}
+    except Exception:
+        reply = {"error": traceback.format_exc()}
+    print(json.dumps(reply), flush=True)
+"""
+
+
+class FreshProcess:
+    """One Python process that imports TensorFlow and never kerasgen, started once per test
+    session: each export test loads its SavedModel there (a process per test spent ~8 s of the
+    suite's time each on starting TensorFlow twice)."""
+
+    def __init__(self):
+        import subprocess
+        import sys
+
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+        self.proc = subprocess.Popen([sys.executable, "-c", _FRESH_WORKER], env=env, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def serve(self, export_dir, in_path, out_path, timeout=300):
+        """Runs the export's serving_default on the inputs at `in_path`, writes the outputs to
+        `out_path`; returns `{"signatures": {name: [input keys]}, "kerasgen_imported": bool}`."""
+        import json
+        import threading
+
+        self.proc.stdin.write(json.dumps({"export_dir": export_dir, "in_path": in_path,
+                                          "out_path": out_path}) + "\n")
+        self.proc.stdin.flush()
+        reply = []
+        reader = threading.Thread(target=lambda: reply.append(self.proc.stdout.readline()),
+                                  daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not reply or not reply[0]:
+            raise RuntimeError(f"the fresh process gave no answer for {export_dir} "
+                               f"(exit code {self.proc.poll()})")
+        out = json.loads(reply[0])
+        if "error" in out:
+            raise RuntimeError(f"the fresh process failed on {export_dir}:\n{out['error']}")
+        return out
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+@pytest.fixture(scope="session")
+def fresh_process():
+    worker = FreshProcess()
+    yield worker
+    worker.close()
