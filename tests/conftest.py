@@ -4,6 +4,10 @@ contract suite can train under a two-replica `MirroredStrategy` on any machine."
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # one core per xdist worker: TF's pools sized to the whole machine in each of two workers
+    # oversubscribe the cores, and spin-waiting threads then slow some tests down 5-10x
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -15,6 +19,11 @@ try:
     )
 except RuntimeError:  # already initialised by an earlier import: keep what is there
     pass
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+    except RuntimeError:
+        pass
 
 
 # ------------------------------------------------------------------------------ fresh process

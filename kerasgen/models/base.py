@@ -152,8 +152,6 @@ class GenerativeModel(keras.Model):
         which `apply_gradients` undoes) on the same tape, so every family updates the same way.
         A network without trainable variables (frozen, e.g. in tests) is left alone.
         """
-        if isinstance(optimizer_name, (tuple, list)):
-            return self.minimize_jointly(tape, loss, optimizer_name)
         variables = self._variables_of(optimizer_name)
         if not variables:
             return
@@ -162,38 +160,6 @@ class GenerativeModel(keras.Model):
             scaled = optimizer.scale_loss(replica_scale(loss))
         grads = tape.gradient(scaled, variables)
         optimizer.apply_gradients(zip(grads, variables))
-
-    def minimize_jointly(self, tape, loss, optimizer_names):
-        """One update of the networks of several optimizers from one backward pass of `loss`.
-
-        For losses that share a graph, e.g. CycleGAN's: with `g_loss = adv_g + shared` and
-        `f_loss = adv_f + shared`, where `adv_g` does not depend on F nor `adv_f` on G, the
-        gradient of `adv_g + adv_f + shared` is `d g_loss / dG` for G's weights and
-        `d f_loss / dF` for F's, and the shared cycle graph is differentiated once instead of
-        once per optimizer. Under `mixed_float16` the loss is scaled by the smallest of the
-        optimizers' loss scales (so a part that overflows there overflows at its own scale too,
-        and its optimizer skips the step and lowers its scale as it would alone); each part is
-        then rescaled to its optimizer's scale, which its `apply_gradients` undoes.
-        """
-        groups = [(getattr(self, name), self._variables_of(name)) for name in optimizer_names]
-        groups = [(opt, variables) for opt, variables in groups if variables]
-        if not groups:
-            return
-        scales = [keras.ops.convert_to_tensor(opt.scale_loss(1.0), "float32")
-                  for opt, _ in groups]
-        smallest = scales[0]
-        for scale in scales[1:]:
-            smallest = keras.ops.minimum(smallest, scale)
-        with tape:
-            scaled = replica_scale(loss) * keras.ops.cast(smallest, loss.dtype)
-        grads = tape.gradient(scaled, [v for _, variables in groups for v in variables])
-        start = 0
-        for (optimizer, variables), scale in zip(groups, scales):
-            part = grads[start:start + len(variables)]
-            start += len(variables)
-            ratio = scale / smallest
-            part = [None if g is None else g * keras.ops.cast(ratio, g.dtype) for g in part]
-            optimizer.apply_gradients(zip(part, variables))
 
     def test_step(self, data):
         """Reports the losses on held-out data without updating anything (`fit(validation_data=

@@ -292,10 +292,8 @@ class CycleGAN(TranslationModel):
     loss_names = ("g_loss", "f_loss", "dx_loss", "dy_loss", "cycle_loss", "identity_loss",
                   "distance_loss")
     directions = {"x2y": "generator_g", "y2x": "generator_f"}
-    # one backward pass through the shared cycle graph for both generators, one for both
-    # discriminators (`minimize_jointly`): the same gradients as g_loss for G, f_loss for F, ...
-    optimizer_losses = {("g_optimizer", "f_optimizer"): "generators_loss",
-                        ("dx_optimizer", "dy_optimizer"): "discriminators_loss"}
+    optimizer_losses = {"g_optimizer": "g_loss", "f_optimizer": "f_loss",
+                        "dx_optimizer": "dx_loss", "dy_optimizer": "dy_loss"}
 
     def __init__(self, image_size=256, channels=3, base_filters=64, num_residual_blocks=9,
                  num_downsamplings=2, d_layers=3, cycle_weight=10.0, identity_weight=0.5,
@@ -375,19 +373,13 @@ class CycleGAN(TranslationModel):
         # so held-out evaluation uses the new fakes alone)
         history_x = self.pool_x.query(tf.stop_gradient(fake_x)) if training else fake_x
         history_y = self.pool_y.query(tf.stop_gradient(fake_y)) if training else fake_y
-        adv_g = self.gan_generator_loss(d_y(fake_y, training=training))
-        adv_f = self.gan_generator_loss(d_x(fake_x, training=training))
-        dx_loss = 0.5 * self.gan_discriminator_loss(d_x(x, training=training),
-                                                    d_x(history_x, training=training))
-        dy_loss = 0.5 * self.gan_discriminator_loss(d_y(y, training=training),
-                                                    d_y(history_y, training=training))
         return {
-            "g_loss": adv_g + shared,
-            "f_loss": adv_f + shared,
-            "generators_loss": adv_g + adv_f + shared,
-            "dx_loss": dx_loss,
-            "dy_loss": dy_loss,
-            "discriminators_loss": dx_loss + dy_loss,
+            "g_loss": self.gan_generator_loss(d_y(fake_y, training=training)) + shared,
+            "f_loss": self.gan_generator_loss(d_x(fake_x, training=training)) + shared,
+            "dx_loss": 0.5 * self.gan_discriminator_loss(d_x(x, training=training),
+                                                         d_x(history_x, training=training)),
+            "dy_loss": 0.5 * self.gan_discriminator_loss(d_y(y, training=training),
+                                                         d_y(history_y, training=training)),
             "cycle_loss": cycle,
             "identity_loss": identity,
             "distance_loss": distance,

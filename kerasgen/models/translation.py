@@ -8,9 +8,7 @@ for pix2pix, independently drawn images of the two domains for CycleGAN.
 
 A family implements `translation_losses(x, y, training)`, returning every reported loss; each
 optimizer then minimizes the loss `optimizer_losses[optimizer_name]` names, all from one
-persistent tape (a tuple of optimizer names shares one backward pass of its loss:
-`GenerativeModel.minimize_jointly`), and `test_step` reports the same losses on held-out pairs
-without updating.
+persistent tape, and `test_step` reports the same losses on held-out pairs without updating.
 """
 
 import tensorflow as tf
@@ -24,7 +22,7 @@ class TranslationModel(GenerativeModel):
     latent_dim = None
     #: {direction: generator attribute}
     directions = {"x2y": "generator"}
-    #: {optimizer name, or a tuple of names updated from one backward pass: the loss it minimizes}
+    #: {optimizer name: the reported loss it minimizes}
     optimizer_losses = {}
 
     # -- translation
