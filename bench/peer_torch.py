@@ -67,7 +67,10 @@ STEP_PASSES = {
     "gan": lambda g, d: 4 * g + 8 * d,             # D step G + 2D + 4D; G step 3G + 2D
     "wgangp": lambda g, d, n=5: g + 11 * d + (3 * g + 2 * d) / n,
     "vae": lambda e, dec: 3 * (e + dec),
-    "cyclegan": lambda gen, d: 18 * gen + 16 * d,  # 6 generator passes, 6 D passes, backward
+    # 4 generator passes (6 with the identity terms) and their backward (2x) from one joint
+    # pass; 6 D passes, the backward of the 2 adversarial ones for inputs only (1x), of the 4
+    # D-loss ones for inputs and weights (2x)
+    "cyclegan": lambda gen, d, identity=False: 3 * (6 if identity else 4) * gen + 16 * d,
     "pix2pix": lambda g, d: 3 * g + 7 * d,
 }
 
@@ -110,14 +113,14 @@ def _plain(recipe_name, **model):
 def cases():
     """name -> (build kerasgen model, batch, kind)."""
     return {
-        "DCGAN-16": (lambda: _plain("dcgan_digits"), lambda: _images(16, 1), "gan"),
+        "DCGAN-16": (lambda: _plain("dcgan_digits", image_size=16), lambda: _images(16, 1), "gan"),
         "DCGAN-64": (lambda: _plain("dcgan_celeba"), lambda: _images(64, 3), "gan"),
         "WGAN-GP MLP (toy)": (
             lambda: _plain("wgangp_grid25"),
             lambda: np.random.default_rng(0).normal(size=(BATCH, 2)).astype("float32"),
             "wgangp"),
         "VAE MLP (digits)": (
-            lambda: _plain("vae_digits"),
+            lambda: _plain("vae_digits", autoregressive=False),
             lambda: np.random.default_rng(0).integers(0, 17, (BATCH, 8, 8, 1)).astype("int32"),
             "vae"),
         "CycleGAN-32": (
@@ -247,9 +250,10 @@ def torch_step(model, kind, batch, compile_networks=False):
             frozen(dy, True)
             fake_y, fake_x = g(x), f(y)
             cycle = (f(fake_y) - x).abs().mean() + (g(fake_x) - y).abs().mean()
-            identity = (g(y) - y).abs().mean() + (f(x) - x).abs().mean()
-            loss = (ls(dy(fake_y), 1.0) + ls(dx(fake_x), 1.0)
-                    + lam * (cycle + lam_id * identity))
+            shared = cycle
+            if lam_id > 0:  # as kerasgen: the identity passes only when they count
+                shared = shared + lam_id * ((g(y) - y).abs().mean() + (f(x) - x).abs().mean())
+            loss = ls(dy(fake_y), 1.0) + ls(dx(fake_x), 1.0) + lam * shared
             opt_gen.zero_grad(set_to_none=True)
             loss.backward()
             opt_gen.step()
@@ -296,7 +300,8 @@ def step_flops(model, kind):
             * BATCH
     if kind == "cyclegan":
         return STEP_PASSES[kind](forward_flops(model.generator_g),
-                                 forward_flops(model.discriminator_x)) * BATCH
+                                 forward_flops(model.discriminator_x),
+                                 identity=model.identity_weight > 0) * BATCH
     return STEP_PASSES[kind](forward_flops(model.generator),
                              forward_flops(model.discriminator)) * BATCH
 

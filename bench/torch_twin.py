@@ -100,6 +100,8 @@ def build_twin(keras_model):
                            "linear": lambda x: x}[cfg["activation"]]
             elif self.kind == "Reshape":
                 self.target = tuple(cfg["target_shape"])
+            elif self.kind == "Rescaling":
+                self.scale, self.offset = float(cfg["scale"]), float(cfg["offset"])
             elif self.kind in ("Flatten", "Add", "Concatenate", "Identity", "InputLayer"):
                 pass
             elif self.kind == "Dropout":
@@ -136,6 +138,8 @@ def build_twin(keras_model):
                 return F.relu(y) if self.act == "relu" else y
             if k in ("BatchNormalization", "GroupNormalization", "Dropout"):
                 return self.mod(x)
+            if k == "Rescaling":
+                return x * self.scale + self.offset
             if self.fn is not None:
                 return self.fn(x)
             if k == "Reshape":

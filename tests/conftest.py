@@ -4,10 +4,6 @@ contract suite can train under a two-replica `MirroredStrategy` on any machine."
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    # one core per xdist worker: TF's pools sized to the whole machine in each of two workers
-    # oversubscribe the cores, and spin-waiting threads then slow some tests down 5-10x
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -19,11 +15,25 @@ try:
     )
 except RuntimeError:  # already initialised by an earlier import: keep what is there
     pass
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-    except RuntimeError:
-        pass
+
+# TensorFlow, Keras and TFP leave ~450,000 Python objects after import; frozen, the garbage
+# collector's full passes (which a long suite triggers ever more often) no longer walk them
+import gc  # noqa: E402
+
+import keras  # noqa: E402
+import tensorflow_probability  # noqa: E402,F401
+
+import kerasgen  # noqa: E402,F401
+
+gc.freeze()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _release_each_modules_models():
+    """Frees what a test module's models left in Keras's global state before the next one."""
+    yield
+    keras.backend.clear_session()
+    gc.collect()
 
 
 # ------------------------------------------------------------------------------ fresh process

@@ -300,18 +300,29 @@ def _run_module(*args, timeout=300):
 
 
 def test_scripts_reject_bad_flags_with_one_clear_line(tmp_path):
-    result = _run_module("kerasgen.cli.train", "--recipe=nope", f"--model_dir={tmp_path}/x")
-    assert result.returncode != 0
-    assert "Unknown recipe 'nope'" in result.stderr
-    result = _run_module("kerasgen.cli.train", "--recipe=gan_digits", f"--model_dir={tmp_path}/x",
-                         "--steps=-5")
-    assert result.returncode != 0 and "steps" in result.stderr
+    # the four runs are independent: run them side by side (each spends seconds importing TF)
+    runs = {
+        "recipe": ("kerasgen.cli.train", "--recipe=nope", f"--model_dir={tmp_path}/a"),
+        "steps": ("kerasgen.cli.train", "--recipe=gan_digits", f"--model_dir={tmp_path}/x",
+                  "--steps=-5"),
+        "version": ("kerasgen.cli.export", "--model=gan_digits", f"--export_dir={tmp_path}/e"),
+        "data": ("kerasgen.cli.train", "--recipe=gan_mnist", f"--model_dir={tmp_path}/b",
+                 f"--data={tmp_path}/missing"),
+    }
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    procs = {name: subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, env=env)
+             for name, args in runs.items()}
+    results = {name: (p.communicate(timeout=300)[1], p.returncode) for name, p in procs.items()}
+    stderr, code = results["recipe"]
+    assert code != 0 and "Unknown recipe 'nope'" in stderr
+    stderr, code = results["steps"]
+    assert code != 0 and "steps" in stderr
     assert not os.path.exists(tmp_path / "x" / "preset")
-    result = _run_module("kerasgen.cli.export", "--model=gan_digits", f"--export_dir={tmp_path}/e")
-    assert result.returncode != 0 and "version number" in result.stderr
-    result = _run_module("kerasgen.cli.train", "--recipe=gan_mnist", f"--model_dir={tmp_path}/x",
-                         f"--data={tmp_path}/missing")
-    assert result.returncode != 0 and "missing" in result.stderr
+    stderr, code = results["version"]
+    assert code != 0 and "version number" in stderr
+    stderr, code = results["data"]
+    assert code != 0 and "missing" in stderr
 
 
 # ------------------------------------------------------------------------------ serving
