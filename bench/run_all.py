@@ -18,6 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCHES = [  # speed first, while the machine is quietest; pipeline reads speed's results
     ("Training speed and memory", "speed.py", []),
+    ("kerasgen vs PyTorch on the same networks", "peer_torch.py", ["--compile"]),
     ("Input pipeline throughput", "pipeline.py", []),
     ("Metric sanity anchors", "metrics_anchor.py", []),
     ("Density estimation on digits: the explicit families' test NLL", "density_digits.py", []),
