@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import markdown_table, median, peak_rss_mib, write_result  # noqa: E402
 
 BATCH = 64
-OVERHEAD_LIMIT = 1.05
+OVERHEAD_LIMIT = 1.03
 
 
 def _images(size, channels=1, n=BATCH, seed=0):
@@ -250,8 +250,9 @@ def overhead_ratio(image_size, channels, repeats, steps):
 
 
 def overhead():
-    cases = [overhead_ratio(64, 3, repeats=7, steps=8), overhead_ratio(16, 1, repeats=7,
-                                                                         steps=60)]
+    # 15 interleaved repeats: with 7 the quartiles spanned +-3 %, as wide as the goal
+    cases = [overhead_ratio(64, 3, repeats=15, steps=8), overhead_ratio(16, 1, repeats=15,
+                                                                          steps=60)]
     rows = [[c["case"], f"{c['kerasgen_step_ms']:.1f}", f"{c['plain_step_ms']:.1f}",
              f"{c['ratio_median']:.3f}",
              f"{c['ratio_quartiles'][0]:.3f} .. {c['ratio_quartiles'][1]:.3f}",
@@ -260,7 +261,8 @@ def overhead():
     print("kerasgen.DCGAN.fit vs the same networks in a plain hand-written Keras train_step, "
           "interleaved in one process (order alternating), step-time ratio per repeat:")
     print(markdown_table(["case", "kerasgen ms/step", "plain ms/step", "ratio (median)",
-                          "ratio quartiles", "overhead", "<= 5%"], rows))
+                          "ratio quartiles", "overhead",
+                          f"<= {(OVERHEAD_LIMIT - 1) * 100:.0f}%"], rows))
     print("per-repeat ratios: " + "; ".join(
         f"{c['case'].split(' ')[0]}: " + ", ".join(f"{r:.3f}" for r in c["ratios"])
         for c in cases))
