@@ -67,9 +67,10 @@ STEP_PASSES = {
     "gan": lambda g, d: 4 * g + 8 * d,             # D step G + 2D + 4D; G step 3G + 2D
     "wgangp": lambda g, d, n=5: g + 11 * d + (3 * g + 2 * d) / n,
     "vae": lambda e, dec: 3 * (e + dec),
-    # 4 generator passes (6 with the identity terms) and their backward (2x) from one joint
-    # pass; 6 D passes, the backward of the 2 adversarial ones for inputs only (1x), of the 4
-    # D-loss ones for inputs and weights (2x)
+    # the work the step needs: 4 generator passes (6 with the identity terms) and their
+    # backward (2x) once (g_loss and f_loss share the cycle graph, whose backward TF's graph
+    # optimizer does not repeat: one joint pass timed 0.985x); 6 D passes, the backward of the 2
+    # adversarial ones for inputs only (1x), of the 4 D-loss ones for inputs and weights (2x)
     "cyclegan": lambda gen, d, identity=False: 3 * (6 if identity else 4) * gen + 16 * d,
     "pix2pix": lambda g, d: 3 * g + 7 * d,
 }

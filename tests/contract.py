@@ -31,7 +31,6 @@ import itertools
 import json
 import os
 import re
-import sys
 
 import numpy as np
 import pytest
