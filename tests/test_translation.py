@@ -172,3 +172,111 @@ def test_cycle_gan_tfds_names_with_mock_data():
                                     batch_size=None, shuffle=False)
         x, y = next(iter(kerasgen.data.unpaired(a, b).batch(6)))
     assert x.shape == y.shape == (6, 16, 16, 3)
+
+
+def test_position_map_matches_numpy_and_learns_a_permutation():
+    from kerasgen.models.layers import PositionMap
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 5, 2)).astype("float32")
+    layer = PositionMap(5, rate=4.0)
+    np.testing.assert_allclose(layer(x).numpy(), x, atol=1e-6)  # identity at initialization
+    m = rng.normal(size=(5, 5)).astype("float32")
+    layer.kernel.assign(m / 4.0)  # stored divided by `rate`
+    np.testing.assert_allclose(layer(x).numpy(), np.einsum("bpf,pq->bqf", x, m), atol=1e-5)
+    soft = PositionMap(5, mode="softmax", rate=2.0)
+    soft.build((None, 5, 2))
+    soft.kernel.assign(m / 2.0)
+    e = np.exp(m - m.max(0))
+    np.testing.assert_allclose(soft.matrix().numpy(), e / e.sum(0), atol=1e-6)
+    # the layer alone, trained by gradient descent on pairs (x, x[:, perm]), finds the permutation
+    perm = np.array([3, 0, 4, 1, 2])
+    model = keras.Sequential([keras.Input((5, 2)), PositionMap(5, rate=5.0)])
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    data = rng.normal(size=(256, 5, 2)).astype("float32")
+    model.fit(data, data[:, perm], epochs=60, batch_size=64, verbose=0)
+    learned = model.layers[0].matrix().numpy()
+    np.testing.assert_array_equal(learned.argmax(0), perm)
+    with pytest.raises(ValueError, match="mode"):
+        PositionMap(5, mode="dense")
+    with pytest.raises(ValueError, match="rate"):
+        PositionMap(5, rate=0)
+
+
+def test_pixel_mixing_generator_represents_flips_and_intensity_maps():
+    from kerasgen.models.cyclegan import pixel_mixing_generator
+
+    g = pixel_mixing_generator(4, 1, filters=3, depth=1)
+    assert g.get_layer("positions").matrix().shape == (16, 16)
+    # with the position map set to a horizontal flip, the generator's output is a pointwise
+    # function of the flipped input: equal pixels in the flipped image give equal outputs
+    flip = np.arange(16).reshape(4, 4)[:, ::-1].ravel()
+    m = np.zeros((16, 16), "float32")
+    m[flip, np.arange(16)] = 1.0
+    g.get_layer("positions").kernel.assign(m)
+    x = np.random.default_rng(1).choice([-1.0, 0.0, 1.0], size=(2, 4, 4, 1)).astype("float32")
+    out = g(x).numpy()
+    flipped = x[:, :, ::-1]
+    for value in (-1.0, 0.0, 1.0):
+        sel = out[flipped == value]
+        assert sel.size == 0 or np.ptp(sel) < 1e-6
+    model = kerasgen.models.CycleGAN(image_size=8, channels=1, base_filters=4, d_layers=1,
+                                     generator="pixel_mixing", position_rate=3.0)
+    assert model.generator_g.get_layer("positions").rate == 3.0
+    with pytest.raises(ValueError, match="generator"):
+        kerasgen.models.CycleGAN(image_size=8, channels=1, generator="mlp")
+
+
+def test_match_values_finds_direction_and_channel_order():
+    from kerasgen.models.cyclegan import match_values
+
+    rng = np.random.default_rng(0)
+    # three channels with different histograms, a background atom at -1 in each
+    x = np.where(rng.uniform(size=(4000, 3)) < 0.7, -1.0,
+                 rng.uniform([-0.5, 0.0, 0.5], [0.0, 0.5, 1.0], (4000, 3)))
+    y = -x[rng.permutation(4000)][:, [2, 0, 1]]  # inverted, channels permuted, unpaired
+    assert match_values(x, y) == [(2, True), (0, True), (1, True)]
+    assert match_values(x, x[::-1] ** 3) == [(0, False), (1, False), (2, False)]
+
+
+def test_cyclegan_adapt_recovers_a_rotation_and_an_inversion_from_unpaired_images():
+    from kerasgen.models.cyclegan import match_positions
+
+    rng = np.random.default_rng(0)
+
+    def images(n):  # smooth, anisotropic and skewed towards -1 (like a background)
+        u = 1 / (1 + np.exp(-0.3 * rng.normal(size=(n, 6, 6, 1)).cumsum(1).cumsum(2)))
+        return (2 * u ** 3 - 1).astype("float32")
+
+    rot = kerasgen.data.image_mapping({"name": "rot90", "k": 1})
+    x, y = images(400), -rot(images(400))  # rotated and inverted, other images: unpaired
+    lit = -np.ones((36, 6, 6, 1), "float32")  # where a single lit pixel lands
+    lit.reshape(36, 36)[np.arange(36), np.arange(36)] = 1.0
+    np.testing.assert_array_equal(match_positions(x, y, restarts=8),
+                                  rot(lit).reshape(36, 36).argmax(1))
+
+    model = kerasgen.models.CycleGAN(image_size=6, channels=1, base_filters=8, d_layers=1,
+                                     generator="pixel_mixing", position_init="match",
+                                     position_trainable=False, seed=0)
+    model.adapt((x, y), restarts=8, warm_steps=300)
+    assert float(model.positions_adapted.numpy()) == 1.0
+    test = images(200)
+    baseline = np.abs(test - (-rot(test))).mean()
+    assert np.abs(model.translate(test) - (-rot(test))).mean() < 0.5 * baseline
+    assert np.abs(model.translate(-rot(test), direction="y2x") - test).mean() < 0.5 * baseline
+    # fit adapts only a model that is not adapted yet, and the matched map stays fixed
+    kernel = model.generator_g.get_layer("positions").kernel.numpy().copy()
+    model.compile()
+    model.fit(tf.data.Dataset.from_tensor_slices((x[:64], y[:64])).batch(32), verbose=0)
+    np.testing.assert_array_equal(model.generator_g.get_layer("positions").kernel.numpy(),
+                                  kernel)
+    fresh = kerasgen.models.CycleGAN(image_size=6, channels=1, base_filters=4, d_layers=1,
+                                     generator="pixel_mixing", position_init="match", seed=0)
+    fresh.compile()
+    fresh.fit(tf.data.Dataset.from_tensor_slices((x[:64], y[:64])).batch(32), verbose=0)
+    assert float(fresh.positions_adapted.numpy()) == 1.0  # fit adapted it first
+    with pytest.raises(ValueError, match="position_init"):
+        kerasgen.models.CycleGAN(image_size=8, channels=1, position_init="match")
+    with pytest.raises(ValueError, match="pixel_mixing"):
+        kerasgen.models.CycleGAN(image_size=8, channels=1, base_filters=4, d_layers=1).adapt(
+            (x, y))
