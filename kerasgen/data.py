@@ -557,8 +557,9 @@ def mapping_name(mapping):
 def digits_images(split="train", image_size=16, channels=1, tint_seed=None):
     """Digits of a split as a NumPy array (N, size, size, channels) in [-1, 1].
 
-    With `channels=3` and `tint_seed`, each digit is drawn in its own random colour on black
-    (seeded), so that colour mappings (e.g. channel permutations) have something to act on.
+    With `channels=3` and `tint_seed`, each digit is drawn in its own random warm colour on
+    black (seeded; red in [0.6, 1], green in [0.35, 0.75], blue in [0.1, 0.5]), so that colour
+    mappings (e.g. channel permutations) have something to act on and change the distribution.
     """
     images = next(iter(digits(split, image_size=image_size, batch_size=2000,
                               shuffle=False))).numpy()
@@ -566,7 +567,11 @@ def digits_images(split="train", image_size=16, channels=1, tint_seed=None):
         if tint_seed is None:
             images = np.repeat(images, 3, axis=-1)
         else:
-            colours = np.random.default_rng(tint_seed).uniform(0.25, 1.0, (len(images), 1, 1, 3))
+            # each channel from its own range (warm colours: red high, blue low), so that the
+            # channels are not exchangeable: with i.i.d. channels a channel permutation would
+            # leave the distribution unchanged, and no unpaired method could tell it apart
+            low, high = np.array([0.6, 0.35, 0.1]), np.array([1.0, 0.75, 0.5])
+            colours = np.random.default_rng(tint_seed).uniform(low, high, (len(images), 1, 1, 3))
             images = ((images + 1.0) / 2.0 * colours * 2.0 - 1.0).astype(np.float32)
     elif channels != 1:
         raise ValueError(f"`channels` must be 1 or 3, got {channels!r}.")
