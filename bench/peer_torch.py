@@ -1,6 +1,6 @@
 """kerasgen against PyTorch on the same networks, and against this CPU's matmul ceiling.
 
-    python bench/peer_torch.py [--cases all|DCGAN-16,...] [--repeats 7] [--compile]
+    python bench/peer_torch.py [--cases all|DCGAN-16,...] [--repeats 7] [--compile] [--bf16]
 
 PyTorch is a bench-only extra (`pip install torch==2.13.0`), never a runtime dependency.
 
@@ -21,6 +21,10 @@ FLOPs per training step are counted from the layer shapes (multiply-adds of the 
 dense layers, x2; a backward pass counts twice its forward), with each family's passes (see
 `STEP_PASSES`); the fraction of the ceiling divides the achieved FLOP/s by the measured fp32
 matmul ceiling (TensorFlow, 4096 x 4096, best of 5).
+
+`--bf16`: both sides in bfloat16 mixed precision, as each library's user turns it on: kerasgen
+under Keras's `mixed_bfloat16` policy (float32 weights and losses), PyTorch's step under
+`torch.autocast("cpu", dtype=torch.bfloat16)`; the twins' check then allows bfloat16's rounding.
 """
 
 import argparse
@@ -135,11 +139,25 @@ def cases():
 
 
 # ------------------------------------------------------------------------------ PyTorch steps
-def torch_step(model, kind, batch, compile_networks=False):
+def torch_step(model, kind, batch, compile_networks=False, bf16=False):
     """A PyTorch training step doing the work of `model.train_step` on twins of its networks.
 
-    Returns `(step_fn, twins)`; `step_fn()` runs one step on the fixed batch.
+    Returns `(step_fn, twins)`; `step_fn()` runs one step on the fixed batch (under bfloat16
+    autocast with `bf16`).
     """
+    step, twins = _torch_step(model, kind, batch, compile_networks)
+    if not bf16:
+        return step, twins
+    import torch
+
+    def autocast_step():
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            step()
+
+    return autocast_step, twins
+
+
+def _torch_step(model, kind, batch, compile_networks=False):
     import torch
     import torch.nn.functional as F
 
@@ -307,7 +325,7 @@ def step_flops(model, kind):
                              forward_flops(model.discriminator)) * BATCH
 
 
-def twin_difference(model, kind, twins):
+def twin_difference(model, kind, twins, atol=1e-3):
     """Max abs difference of each twin against its Keras network on random inputs."""
     rng = np.random.default_rng(3)
     nets = {"gan": ("generator", "discriminator"), "wgangp": ("generator", "discriminator"),
@@ -320,7 +338,7 @@ def twin_difference(model, kind, twins):
         inputs = [rng.normal(size=(2,) + tuple(t.shape[1:])).astype("float32")
                   for t in net.inputs]
         worst = max(worst, check_twin(net, twin, inputs if len(inputs) > 1 else inputs[0],
-                                      atol=1e-3))
+                                      atol=atol))
     return worst
 
 
@@ -340,7 +358,7 @@ def time_torch(step, steps):
     return median(times)
 
 
-def run_case(name, repeats, steps, with_compile):
+def run_case(name, repeats, steps, with_compile, bf16=False):
     import keras
     import torch
 
@@ -348,18 +366,20 @@ def run_case(name, repeats, steps, with_compile):
 
     torch.set_num_threads(2)
     build, batch_fn, kind = cases()[name]
+    keras.mixed_precision.set_global_policy("mixed_bfloat16" if bf16 else "float32")
     model = build()
     batch = batch_fn()
     data = repeated(batch)
     warm_up(model, data)
     contenders = {"kerasgen": None}
-    step, twins = torch_step(model, kind, batch)
-    diff = twin_difference(model, kind, twins)
+    step, twins = torch_step(model, kind, batch, bf16=bf16)
+    # the twins run in float32 here; under bf16 the Keras networks compute in bfloat16
+    diff = twin_difference(model, kind, twins, atol=0.1 if bf16 else 1e-3)
     contenders["torch eager"] = step
     errors = {}
     if with_compile:
         try:
-            compiled, _ = torch_step(model, kind, batch, compile_networks=True)
+            compiled, _ = torch_step(model, kind, batch, compile_networks=True, bf16=bf16)
             for _ in range(3):
                 compiled()
             contenders["torch.compile"] = compiled
@@ -378,6 +398,7 @@ def run_case(name, repeats, steps, with_compile):
                                 else time_torch(fn, steps))
     flops = step_flops(model, kind)
     result = {"case": name, "kind": kind, "batch": BATCH, "flops_per_step": flops,
+              "precision": "bfloat16" if bf16 else "float32",
               "twin_max_abs_diff": diff, "errors": errors, "repeats": repeats,
               "steps_per_repeat": steps}
     for label, values in times.items():
@@ -392,6 +413,7 @@ def run_case(name, repeats, steps, with_compile):
                                                     float(np.percentile(ratios, 75))],
             "per_repeat": ratios}
     keras.backend.clear_session()
+    keras.mixed_precision.set_global_policy("float32")
     return result
 
 
@@ -403,6 +425,9 @@ def main():
     parser.add_argument("--steps", type=int, default=0,
                         help="steps per block (0: about 1 s of work per block)")
     parser.add_argument("--compile", action="store_true", help="also time torch.compile")
+    parser.add_argument("--bf16", action="store_true",
+                        help="both sides in bfloat16 mixed precision (Keras mixed_bfloat16 "
+                             "policy, torch.autocast)")
     args = parser.parse_args()
     import torch
 
@@ -414,7 +439,8 @@ def main():
     default_steps = {"DCGAN-16": 60, "DCGAN-64": 6, "WGAN-GP MLP (toy)": 200,
                      "VAE MLP (digits)": 200, "CycleGAN-32": 6, "pix2pix-32": 30}
     for name in names:
-        r = run_case(name, args.repeats, args.steps or default_steps.get(name, 20), args.compile)
+        r = run_case(name, args.repeats, args.steps or default_steps.get(name, 20), args.compile,
+                     args.bf16)
         results.append(r)
         k = r["kerasgen"]
         frac = r["flops_per_step"] / k["median_step_s"] / 1e9 / ceiling
@@ -431,13 +457,15 @@ def main():
                              "", "", "", "", ""])
         print(f"{name}: kerasgen {k['images_per_s']:.0f} img/s, torch eager "
               f"{r['torch eager']['images_per_s']:.0f} img/s", flush=True)
-    print(f"\nbatch {BATCH}, float32, 2 threads each; {args.repeats} interleaved repeats, "
+    precision = "bfloat16 mixed precision" if args.bf16 else "float32"
+    print(f"\nbatch {BATCH}, {precision}, 2 threads each; {args.repeats} interleaved repeats, "
           "speed-up = PyTorch step time / kerasgen step time (median, quartiles)")
     print(markdown_table(["model", "peer", "kerasgen img/s", "peer img/s",
                           "kerasgen speed-up", "quartiles", "GFLOP/step",
                           "kerasgen % of ceiling", "twin diff"], rows))
     print("goal: >= 1.3x PyTorch eager on every conv model; DCGAN-64 >= 60% of the ceiling")
-    write_result("peer_torch", {"ceiling_gflops": ceiling, "results": results})
+    write_result("peer_torch_bf16" if args.bf16 else "peer_torch",
+                 {"ceiling_gflops": ceiling, "results": results})
 
 
 if __name__ == "__main__":
