@@ -281,7 +281,6 @@ class ImagePool:
         return returned
 
 
-@keras.saving.register_keras_serializable(package="kerasgen")
 def match_positions(x_images, y_images, restarts=64, seed=0):
     """Which pixel position of domain Y each position of domain X moves to, from unpaired images.
 
@@ -397,6 +396,7 @@ def match_values(x_values, y_values, levels=201):
     return [(int(source[j]), bool(best_direction[source[j], j])) for j in range(channels)]
 
 
+@keras.saving.register_keras_serializable(package="kerasgen")
 class CycleGAN(TranslationModel):
     """CycleGAN: unpaired translation between domains X and Y.
 
