@@ -127,8 +127,11 @@ def main():
             print(f"pix2pix {name} seed {seed}: L1 {p2p[-1]:.4f}, {info['fit_s']:.0f} s",
                   flush=True)
         raw[name] = {"mapping": mapping, "cyclegan": runs, "pix2pix": p2p}
-        rows.append([data_lib.mapping_name(mapping) + (" (RGB)" if channels == 3 else ""),
-                     mean_se([r["l1"] for r in runs], 4),
+        label = data_lib.mapping_name(mapping) + (" (RGB)" if channels == 3 else "")
+        if not runs:  # --seeds 0: pix2pix only
+            rows.append([label, "-", "-", mean_se(p2p, 4) if p2p else "-", "-", "-", "-", "-"])
+            continue
+        rows.append([label, mean_se([r["l1"] for r in runs], 4),
                      f"{runs[0]['identity']:.4f}",
                      mean_se(p2p, 4) if p2p else "-",
                      mean_se([r["cycle"] for r in runs], 4),
