@@ -359,17 +359,18 @@ def _monotone_map(source, target, decreasing, levels=201):
 
 
 def match_values(x_values, y_values, levels=201):
-    """Monotone maps of pixel values, channel to channel, from the two domains' histograms.
+    """Which channel of X each channel of Y comes from, and whether its values were reversed.
 
-    For each channel j of Y it picks a channel i of X and a direction (increasing or
-    decreasing) whose quantile map sends X's values of channel i closest to Y's values of
-    channel j (1-D Wasserstein distance between the mapped and the target values, with a
-    one-to-one channel assignment by `scipy.optimize.linear_sum_assignment`). A tie-heavy
-    histogram, as the background of digits, decides the direction: an increasing map cannot
-    send the X background to Y's background when the inversion moved it to the other end.
+    The least change that explains the histograms: channel j of Y is paired with channel i of X
+    and a direction (increasing, or decreasing = reflected about 0 on the [-1, 1] scale) so that
+    the 1-D Wasserstein distance between X's values of channel i and Y's values of channel j
+    (reflected for the decreasing direction) is smallest, with a one-to-one channel assignment by
+    `scipy.optimize.linear_sum_assignment`. (Distances *after* the optimal monotone map would not
+    do: a quantile map sends any histogram onto any other, so every pairing would look as good.)
+    The value maps themselves are then the quantile maps of the chosen pairs (`_monotone_map`).
 
     Args:
-        x_values, y_values: arrays (N, C) of pixel values of each domain.
+        x_values, y_values: arrays (N, C) of pixel values of each domain, in [-1, 1].
 
     Returns:
         A list over Y's channels j of `(i, decreasing)`.
@@ -379,21 +380,19 @@ def match_values(x_values, y_values, levels=201):
 
     q = np.linspace(0.0, 1.0, levels)
     channels = x_values.shape[-1]
+    qx = [np.quantile(x_values[:, i], q) for i in range(channels)]
+    qy = [np.quantile(y_values[:, j], q) for j in range(channels)]
     cost = np.zeros((channels, channels))
-    best_direction = np.zeros((channels, channels), bool)
+    decreasing = np.zeros((channels, channels), bool)
     for i in range(channels):
         for j in range(channels):
-            errors = []
-            for decreasing in (False, True):
-                xp, fp = _monotone_map(x_values[:, i], y_values[:, j], decreasing, levels)
-                mapped = np.interp(x_values[:, i], xp, fp)
-                errors.append(np.abs(np.quantile(mapped, q)
-                                     - np.quantile(y_values[:, j], q)).mean())
-            cost[i, j] = min(errors)
-            best_direction[i, j] = errors[1] < errors[0]
+            same = np.abs(qx[i] - qy[j]).mean()
+            reflected = np.abs(qx[i] + qy[j][::-1]).mean()  # quantiles of -Y_j
+            cost[i, j] = min(same, reflected)
+            decreasing[i, j] = reflected < same
     rows, cols = linear_sum_assignment(cost)
     source = dict(zip(cols, rows))
-    return [(int(source[j]), bool(best_direction[source[j], j])) for j in range(channels)]
+    return [(int(source[j]), bool(decreasing[source[j], j])) for j in range(channels)]
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
