@@ -579,8 +579,7 @@ class CycleGAN(TranslationModel):
         dst = match_positions(xs, ys, restarts=restarts, seed=seed)
         n = len(dst)
         channels = xs.shape[-1]
-        x_flat = xs.reshape(len(xs), n, channels)
-        y_aligned = ys.reshape(len(ys), n, channels)[:, dst]  # Y read at each X position
+        x_flat, y_flat = xs.reshape(len(xs), n, channels), ys.reshape(len(ys), n, channels)
         forward = np.zeros((n, n), "float32")
         forward[np.arange(n), dst] = 1.0  # output position dst[p] of G reads input position p
         for net, matrix in ((self.generator_g, forward), (self.generator_f, forward.T)):
@@ -589,9 +588,9 @@ class CycleGAN(TranslationModel):
                 raise ValueError("`adapt` needs position_mode='linear'; got "
                                  f"{layer.mode!r}.")
             layer.kernel.assign(matrix / layer.rate)
-        values = match_values(x_flat.reshape(-1, channels), y_aligned.reshape(-1, channels))
+        values = match_values(xs.reshape(-1, channels), ys.reshape(-1, channels))
         if warm_steps:
-            self._warm_start(x_flat, y_aligned, dst, values, warm_steps, seed)
+            self._warm_start(x_flat, y_flat, dst, values, warm_steps, seed)
         if self.positions_adapted is not None:
             self.positions_adapted.assign(1.0)
         return dst
@@ -606,34 +605,24 @@ class CycleGAN(TranslationModel):
 
         return step
 
-    def _warm_start(self, x_flat, y_aligned, dst, values, steps, seed):
+    def _warm_start(self, x_flat, y_flat, dst, values, steps, seed):
         """Fits G and F by regression to the matched rearrangement and monotone maps
         ("pseudo-pairs"), so that adversarial training starts from the right branch: the
         cycle loss keeps G invertible, and a map that must go from increasing to decreasing
         (or one arrangement to another) would pass through non-invertible ones."""
         import numpy as np
 
-        def g_target(x):  # x: (N, P, C) -> T(x): (N, P, C) at Y's positions
-            out = np.empty_like(x)
-            for j, (i, decreasing) in enumerate(values):
-                xp, fp = _monotone_map(x_flat[..., i].ravel(), y_aligned[..., j].ravel(),
-                                       decreasing)
-                out[:, dst, j] = np.interp(x[..., i], xp, fp)
-            return out
-
-        def f_target(y):  # y: (N, P, C) at Y's positions -> T^-1(y) at X's positions
-            out = np.empty_like(y)
-            for j, (i, decreasing) in enumerate(values):
-                xp, fp = _monotone_map(y_aligned[..., j].ravel(), x_flat[..., i].ravel(),
-                                       decreasing)
-                out[..., i] = np.interp(y[:, dst, j], xp, fp)
-            return out
+        # value histograms pool all positions, so the rearrangement does not enter them
+        g_target, f_target = np.empty_like(x_flat), np.empty_like(y_flat)
+        for j, (i, decreasing) in enumerate(values):
+            xp, fp = _monotone_map(x_flat[..., i].ravel(), y_flat[..., j].ravel(), decreasing)
+            g_target[:, dst, j] = np.interp(x_flat[..., i], xp, fp)  # T(x) at Y's positions
+            xp, fp = _monotone_map(y_flat[..., j].ravel(), x_flat[..., i].ravel(), decreasing)
+            f_target[..., i] = np.interp(y_flat[:, dst, j], xp, fp)  # T^-1(y) at X's
 
         shape = (-1,) + tuple(self.sample_shape)
-        y_images = np.empty_like(y_aligned)
-        y_images[:, dst] = y_aligned  # back to Y's own positions
-        pairs = [(self.generator_g, x_flat.reshape(shape), g_target(x_flat).reshape(shape)),
-                 (self.generator_f, y_images.reshape(shape), f_target(y_images).reshape(shape))]
+        pairs = [(self.generator_g, x_flat.reshape(shape), g_target.reshape(shape)),
+                 (self.generator_f, y_flat.reshape(shape), f_target.reshape(shape))]
         rng = np.random.default_rng(seed)
         for net, inputs, targets in pairs:
             optimizer = keras.optimizers.Adam(1e-3)
