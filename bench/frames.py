@@ -54,6 +54,8 @@ def main():
     parser.add_argument("--rollout", type=int, default=5)
     parser.add_argument("--figure", default="docs/frames_digits.png")
     parser.add_argument("--work_dir", default=None)
+    parser.add_argument("--result", default="frames",
+                        help="name of the bench/results JSON (for seeds split over processes)")
     parser.add_argument("--shipped", action="store_true",
                         help="evaluate the shipped presets (one run each) instead of training")
     args = parser.parse_args()
@@ -118,7 +120,7 @@ def main():
         path = rollout_figure(last, args.figure, args.rollout)
         print(f"\nFigure (seed {seeds[-1]}): {path}")
         result["figure"] = path
-    write_result("frames", result)
+    write_result(args.result, result)
 
 
 def shipped(args, evaluation, presets, recipes):
