@@ -529,10 +529,11 @@ class CycleGAN(TranslationModel):
                 # `adapt` warm-starts G and F at the matched solution, so the adversarial phase
                 # refines it: their default rate is 4 times lower than the paper's (an
                 # instance attribute; the discriminators keep 2e-4)
-                self.optimizer_specs = dict(type(self).optimizer_specs, **{
-                    name: (attrs, lambda: keras.optimizers.Adam(5e-5, beta_1=0.5))
-                    for name, attrs in (("g_optimizer", ("generator_g",)),
-                                        ("f_optimizer", ("generator_f",)))})
+                specs = dict(type(self).optimizer_specs)
+                for name in ("g_optimizer", "f_optimizer"):
+                    specs[name] = (specs[name][0],
+                                   lambda: keras.optimizers.Adam(5e-5, beta_1=0.5))
+                self.optimizer_specs = specs
         self.pool_x = ImagePool(self, pool_size, self.sample_shape, "pool_x", self.seed_generator)
         self.pool_y = ImagePool(self, pool_size, self.sample_shape, "pool_y", self.seed_generator)
         self.record_hyperparameters(
