@@ -2,6 +2,8 @@
 
 * `linear_decay`: constant for `constant_steps`, then linear to 0 over `decay_steps` (CycleGAN and
   pix2pix: 100 epochs constant, 100 epochs of decay).
+* `Adam`: Keras's Adam whose dense update on TensorFlow is TF's fused `ApplyAdam` kernel (one op
+  per variable instead of about ten); the same update, the same slots and config.
 * `adam_with_linear_decay(total_steps)`: Adam(2e-4, beta_1 0.5) with that schedule over
   `total_steps`, constant for the first half.
 """
@@ -35,8 +37,50 @@ class linear_decay(keras.optimizers.schedules.LearningRateSchedule):  # noqa: N8
                 "constant_steps": self.constant_steps, "decay_steps": self.decay_steps}
 
 
+@keras.saving.register_keras_serializable(package="kerasgen", name="Adam")
+class Adam(keras.optimizers.Adam):
+    """`keras.optimizers.Adam` whose update runs TensorFlow's fused `ApplyAdam` kernel.
+
+    Keras 3 writes Adam's update as about ten elementwise ops per variable, each a pass over the
+    variable's memory; TF's `ResourceApplyAdam` does the same update in one (multithreaded)
+    pass: m += (g - m)(1 - beta_1), v += (g^2 - v)(1 - beta_2),
+    w -= lr sqrt(1 - beta_2^t) / (1 - beta_1^t) m / (sqrt(v) + epsilon), which is Keras's
+    formula term for term. On this project's 2-core CPU it made pix2pix-32's train step 1.06x and
+    DCGAN-16's 1.03x faster (`python bench/fused_kernels.py`). AMSGrad, sparse gradients and
+    other backends run Keras's code. The families' default optimizers and the recipes' "Adam"
+    are this class; a `keras.optimizers.Adam` passed to `compile()` is used as it is.
+
+    Example:
+        >>> import numpy as np
+        >>> w, w_keras = keras.Variable(np.ones(3, "float32")), keras.Variable(np.ones(3, "float32"))
+        >>> grad = np.array([0.5, -1.0, 2.0], "float32")
+        >>> ours, theirs = Adam(0.1, beta_1=0.5), keras.optimizers.Adam(0.1, beta_1=0.5)
+        >>> for _ in range(3):
+        ...     ours.apply([grad], [w]); theirs.apply([grad], [w_keras])
+        >>> bool(np.allclose(w.numpy(), w_keras.numpy(), atol=1e-6))
+        True
+    """
+
+    def update_step(self, gradient, variable, learning_rate):
+        if (self.amsgrad or keras.backend.backend() != "tensorflow"
+                or isinstance(gradient, tf.IndexedSlices)):
+            return super().update_step(gradient, variable, learning_rate)
+        index = self._get_variable_index(variable)
+        if isinstance(variable, keras.Variable):
+            variable = variable.value
+        m, v = self._momentums[index].value, self._velocities[index].value
+        dtype = variable.dtype
+        step = tf.cast(self.iterations + 1, dtype)
+        beta_1, beta_2 = tf.cast(self.beta_1, dtype), tf.cast(self.beta_2, dtype)
+        tf.raw_ops.ResourceApplyAdam(
+            var=variable.handle, m=m.handle, v=v.handle, beta1_power=tf.pow(beta_1, step),
+            beta2_power=tf.pow(beta_2, step), lr=tf.cast(learning_rate, dtype), beta1=beta_1,
+            beta2=beta_2, epsilon=tf.cast(self.epsilon, dtype),
+            grad=tf.cast(gradient, dtype))
+
+
 def adam_with_linear_decay(total_steps, learning_rate=2e-4, beta_1=0.5):
     """Adam whose rate is constant for half of `total_steps`, then decays linearly to 0."""
     half = int(total_steps) // 2
-    return keras.optimizers.Adam(linear_decay(learning_rate, half, int(total_steps) - half),
+    return Adam(linear_decay(learning_rate, half, int(total_steps) - half),
                                  beta_1=beta_1)

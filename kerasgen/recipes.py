@@ -30,6 +30,8 @@ import sys
 
 import keras
 
+from kerasgen import optimizers as optimizers_lib
+
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _RECIPES = None
 
@@ -155,8 +157,11 @@ def compile_model(model, recipe):
     for key, value in (recipe.get("compile") or {}).items():
         # a deep copy: Keras deserializes a learning-rate schedule in place, which would leave an
         # object in the recipe (and break writing it to JSON metadata)
-        kwargs[key] = (keras.optimizers.deserialize(copy.deepcopy(value))
-                       if isinstance(value, dict) else value)
+        if isinstance(value, dict):
+            value = keras.optimizers.deserialize(copy.deepcopy(value))
+            if type(value) is keras.optimizers.Adam:  # kerasgen's: the same update, fused
+                value = optimizers_lib.Adam.from_config(value.get_config())
+        kwargs[key] = value
     model.compile(**kwargs)
     return model
 

@@ -31,8 +31,9 @@ import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
-from kerasgen.models.layers import (PositionMap, ReflectionPadding2D, conv2d,
-                                     conv2d_transpose, gan_initializer, instance_norm)
+from kerasgen import optimizers as optimizers_lib
+from kerasgen.models.layers import (BatchNormalization, PositionMap, ReflectionPadding2D,
+                                     conv2d, conv2d_transpose, gan_initializer, instance_norm)
 from kerasgen.models.translation import TranslationModel
 
 
@@ -213,7 +214,7 @@ def reference_norm(norm, name):
     """The reference implementation's normalization layer: "instance" (no affine), "batch"
     (PyTorch's epsilon 1e-5 and momentum 0.1, i.e. Keras momentum 0.9) or "none"."""
     if norm == "batch":
-        return keras.layers.BatchNormalization(epsilon=1e-5, momentum=0.9, name=name)
+        return BatchNormalization(epsilon=1e-5, momentum=0.9, name=name)
     if norm not in ("instance", "none"):
         raise ValueError(f"`norm` must be 'instance', 'batch' or 'none', got {norm!r}.")
     return instance_norm(name, norm=norm, affine=False)
@@ -445,10 +446,10 @@ class CycleGAN(TranslationModel):
     """
 
     optimizer_specs = {
-        "g_optimizer": (("generator_g",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
-        "f_optimizer": (("generator_f",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
-        "dx_optimizer": (("discriminator_x",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
-        "dy_optimizer": (("discriminator_y",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+        "g_optimizer": (("generator_g",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
+        "f_optimizer": (("generator_f",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
+        "dx_optimizer": (("discriminator_x",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
+        "dy_optimizer": (("discriminator_y",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
     }
     loss_names = ("g_loss", "f_loss", "dx_loss", "dy_loss", "cycle_loss", "identity_loss",
                   "distance_loss")
@@ -532,7 +533,7 @@ class CycleGAN(TranslationModel):
                 specs = dict(type(self).optimizer_specs)
                 for name in ("g_optimizer", "f_optimizer"):
                     specs[name] = (specs[name][0],
-                                   lambda: keras.optimizers.Adam(5e-5, beta_1=0.5))
+                                   lambda: optimizers_lib.Adam(5e-5, beta_1=0.5))
                 self.optimizer_specs = specs
         self.pool_x = ImagePool(self, pool_size, self.sample_shape, "pool_x", self.seed_generator)
         self.pool_y = ImagePool(self, pool_size, self.sample_shape, "pool_y", self.seed_generator)
@@ -636,7 +637,7 @@ class CycleGAN(TranslationModel):
                  (self.generator_f, y_flat.reshape(shape), f_target.reshape(shape))]
         rng = np.random.default_rng(seed)
         for net, inputs, targets in pairs:
-            optimizer = keras.optimizers.Adam(1e-3)
+            optimizer = optimizers_lib.Adam(1e-3)
             variables = net.trainable_variables
             optimizer.build(variables)  # slots before tracing (Keras 3 optimizers)
 

@@ -26,6 +26,7 @@ import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.translation import TranslationModel
 from kerasgen.utils import check_positive_int
 
@@ -119,7 +120,7 @@ class FramePredictor(TranslationModel):
     """
 
     optimizer_specs = {
-        "g_optimizer": (("predictor",), lambda: keras.optimizers.Adam(1e-3, beta_1=0.5)),
+        "g_optimizer": (("predictor",), lambda: optimizers_lib.Adam(1e-3, beta_1=0.5)),
     }
     loss_names = ("g_loss", "mse", "gdl")
     optimizer_losses = {"g_optimizer": "g_loss"}
@@ -233,8 +234,8 @@ class FrameGAN(FramePredictor):
     """
 
     optimizer_specs = {
-        "g_optimizer": (("predictor",), lambda: keras.optimizers.Adam(1e-3, beta_1=0.5)),
-        "d_optimizer": (("discriminator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+        "g_optimizer": (("predictor",), lambda: optimizers_lib.Adam(1e-3, beta_1=0.5)),
+        "d_optimizer": (("discriminator",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
     }
     loss_names = ("g_loss", "d_loss", "mse", "gdl", "adversarial_loss")
     optimizer_losses = {"g_optimizer": "g_loss", "d_optimizer": "d_loss"}

@@ -50,9 +50,10 @@ import keras
 
 from kerasgen import augment as augment_lib
 from kerasgen import losses as losses_lib
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.base import GenerativeModel
-from kerasgen.models.layers import (SpectralNormalization, conv2d_transpose, gan_initializer,
-                                     spectral_norm_layers)
+from kerasgen.models.layers import (BatchNormalization, SpectralNormalization, conv2d_transpose,
+                                     gan_initializer, spectral_norm_layers)
 from kerasgen.utils import check_positive_int
 
 
@@ -157,10 +158,10 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
     h = keras.layers.Dense(4 * 4 * filters, use_bias=use_bias and not batch_norm,
                            kernel_initializer=init, name="project")(z)
     if batch_norm and layout == "theano":  # one statistic per projected unit
-        h = keras.layers.BatchNormalization(name="project_bn", **bn_kwargs)(h)
+        h = BatchNormalization(name="project_bn", **bn_kwargs)(h)
     h = keras.layers.Reshape((4, 4, filters))(h)
     if batch_norm and layout != "theano":
-        h = keras.layers.BatchNormalization(name="project_bn", **bn_kwargs)(h)
+        h = BatchNormalization(name="project_bn", **bn_kwargs)(h)
     h = keras.layers.ReLU()(h)
     for i in range(steps - 1):
         filters //= 2
@@ -168,13 +169,13 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
                              use_bias=use_bias and not batch_norm, kernel_initializer=init,
                              name=f"deconv_{i}")
         if batch_norm:
-            h = keras.layers.BatchNormalization(name=f"bn_{i}", **bn_kwargs)(h)
+            h = BatchNormalization(name=f"bn_{i}", **bn_kwargs)(h)
         h = keras.layers.ReLU()(h)
     for i in range(int(extra_layers)):
         h = keras.layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm,
                                 kernel_initializer=init, name=f"extra_{i}")(h)
         if batch_norm:
-            h = keras.layers.BatchNormalization(name=f"extra_bn_{i}")(h)
+            h = BatchNormalization(name=f"extra_bn_{i}")(h)
         h = keras.layers.ReLU()(h)
     x = conv2d_transpose(h, channels, kernel_size, strides=2, padding=padding,
                          use_bias=use_bias, kernel_initializer=init, name="to_image")
@@ -213,7 +214,7 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
                                             kernel_initializer=init, name=f"conv_{i}"),
                         spectral_norm)(h)
         if batch_norm and i > 0:
-            h = keras.layers.BatchNormalization(name=f"bn_{i}", **bn_kwargs)(h)
+            h = BatchNormalization(name=f"bn_{i}", **bn_kwargs)(h)
         h = keras.layers.LeakyReLU(0.2)(h)
         for j in range(int(extra_layers) if i == 0 else 0):
             h = _normalized(keras.layers.Conv2D(filters, 3, padding="same",
@@ -221,7 +222,7 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
                                                 kernel_initializer=init, name=f"extra_{j}"),
                             spectral_norm)(h)
             if batch_norm:
-                h = keras.layers.BatchNormalization(name=f"extra_bn_{j}")(h)
+                h = BatchNormalization(name=f"extra_bn_{j}")(h)
             h = keras.layers.LeakyReLU(0.2)(h)
         filters *= 2
     h = keras.layers.Flatten()(h)
@@ -309,8 +310,8 @@ class GAN(GenerativeModel):
     """
 
     optimizer_specs = {
-        "d_optimizer": (("discriminator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
-        "g_optimizer": (("generator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+        "d_optimizer": (("discriminator",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
+        "g_optimizer": (("generator",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
     }
     loss_names = ("d_loss", "g_loss")
     critic_name = "discriminator"

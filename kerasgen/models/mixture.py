@@ -38,6 +38,7 @@ import tensorflow as tf
 import keras
 import tensorflow_probability as tfp
 
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.density import DensityModel
 from kerasgen.utils import check_choice, check_positive_int
 
@@ -181,7 +182,7 @@ class MixtureModel(DensityModel):
     """
 
     optimizer_specs = {
-        "optimizer": (("mixture",), lambda: keras.optimizers.Adam(0.01)),
+        "optimizer": (("mixture",), lambda: optimizers_lib.Adam(0.01)),
     }
     loss_names = ("loss", "objective")
 

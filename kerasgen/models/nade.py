@@ -32,6 +32,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.density import DensityModel
 from kerasgen.utils import check_choice, check_positive_int
 
@@ -174,7 +175,7 @@ class NADE(DensityModel):
     """
 
     optimizer_specs = {
-        "optimizer": (("autoregressive",), lambda: keras.optimizers.Adam(1e-3)),
+        "optimizer": (("autoregressive",), lambda: optimizers_lib.Adam(1e-3)),
     }
     loss_names = ("loss", "objective")
     support = "categorical"

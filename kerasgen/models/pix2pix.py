@@ -24,8 +24,9 @@ import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.cyclegan import check_layout, patchgan_discriminator, reference_norm
-from kerasgen.models.layers import conv2d, conv2d_transpose, gan_initializer
+from kerasgen.models.layers import BatchNormalization, conv2d, conv2d_transpose, gan_initializer
 from kerasgen.models.translation import TranslationModel
 
 
@@ -65,7 +66,7 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
         h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=False,
                                 kernel_initializer=gan_initializer())(h)
         if batch_norm and 0 < i < depth - 1:
-            h = keras.layers.BatchNormalization()(h)
+            h = BatchNormalization()(h)
         h = keras.layers.LeakyReLU(0.2)(h)
         skips.append(h)
     for i in reversed(range(depth - 1)):
@@ -73,7 +74,7 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
         h = keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
                                          kernel_initializer=gan_initializer())(h)
         if batch_norm:
-            h = keras.layers.BatchNormalization()(h)
+            h = BatchNormalization()(h)
         if dropout and i >= depth - 4:
             h = keras.layers.Dropout(dropout)(h)
         h = keras.layers.ReLU()(h)
@@ -166,8 +167,8 @@ class Pix2Pix(TranslationModel):
     """
 
     optimizer_specs = {
-        "g_optimizer": (("generator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
-        "d_optimizer": (("discriminator",), lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)),
+        "g_optimizer": (("generator",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
+        "d_optimizer": (("discriminator",), lambda: optimizers_lib.Adam(2e-4, beta_1=0.5)),
     }
     loss_names = ("g_loss", "d_loss", "l1_loss", "g_gan_loss")
     optimizer_losses = {"g_optimizer": "g_loss", "d_optimizer": "d_loss"}

@@ -41,6 +41,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.density import DensityModel
 from kerasgen.utils import check_choice, check_positive_int
 
@@ -200,7 +201,7 @@ class RBM(DensityModel):
     """
 
     optimizer_specs = {
-        "optimizer": (("energy",), lambda: keras.optimizers.Adam(1e-3)),
+        "optimizer": (("energy",), lambda: optimizers_lib.Adam(1e-3)),
     }
     loss_names = ("loss", "free_energy", "reconstruction_error")
 

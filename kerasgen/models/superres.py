@@ -34,6 +34,8 @@ import tensorflow as tf
 import keras
 
 from kerasgen import losses as losses_lib
+from kerasgen import optimizers as optimizers_lib
+from kerasgen.models.layers import BatchNormalization
 from kerasgen.models.translation import TranslationModel
 
 VGG19_WEIGHTS_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
@@ -90,7 +92,7 @@ def srresnet_generator(scale=4, channels=3, filters=64, num_residual_blocks=16, 
     steps = _check_scale(scale)
 
     def norm(h):
-        return keras.layers.BatchNormalization()(h) if batch_norm else h
+        return BatchNormalization()(h) if batch_norm else h
 
     def prelu(h):
         return keras.layers.PReLU(shared_axes=[1, 2])(h)
@@ -136,7 +138,7 @@ def srgan_discriminator(patch_size=96, channels=3, base_filters=64, dense_units=
         h = keras.layers.Conv2D(filters, 3, strides=1 + i % 2, padding="same",
                                 use_bias=not batch_norm)(h)
         if batch_norm:
-            h = keras.layers.BatchNormalization()(h)
+            h = BatchNormalization()(h)
         h = keras.layers.LeakyReLU(0.2)(h)
     h = keras.layers.Flatten()(h)
     h = keras.layers.LeakyReLU(0.2)(keras.layers.Dense(dense_units)(h))
@@ -202,7 +204,7 @@ class SRResNet(TranslationModel):
     """
 
     optimizer_specs = {
-        "g_optimizer": (("generator",), lambda: keras.optimizers.Adam(1e-4, beta_1=0.9)),
+        "g_optimizer": (("generator",), lambda: optimizers_lib.Adam(1e-4, beta_1=0.9)),
     }
     loss_names = ("content_loss", "psnr")
     optimizer_losses = {"g_optimizer": "content_loss"}
@@ -340,8 +342,8 @@ class SRGAN(SRResNet):
     """
 
     optimizer_specs = {
-        "g_optimizer": (("generator",), lambda: keras.optimizers.Adam(1e-4, beta_1=0.9)),
-        "d_optimizer": (("discriminator",), lambda: keras.optimizers.Adam(1e-4, beta_1=0.9)),
+        "g_optimizer": (("generator",), lambda: optimizers_lib.Adam(1e-4, beta_1=0.9)),
+        "d_optimizer": (("discriminator",), lambda: optimizers_lib.Adam(1e-4, beta_1=0.9)),
     }
     loss_names = ("g_loss", "d_loss", "content_loss", "adversarial_loss", "psnr")
     optimizer_losses = {"g_optimizer": "g_loss", "d_optimizer": "d_loss"}

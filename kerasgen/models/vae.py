@@ -45,6 +45,7 @@ import tensorflow as tf
 import keras
 import tensorflow_probability as tfp
 
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.density import DensityModel
 from kerasgen.utils import check_positive_int
 
@@ -210,7 +211,7 @@ class VAE(DensityModel):
     """
 
     optimizer_specs = {
-        "optimizer": (("encoder", "decoder"), lambda: keras.optimizers.Adam(1e-3)),
+        "optimizer": (("encoder", "decoder"), lambda: optimizers_lib.Adam(1e-3)),
     }
     loss_names = ("loss", "reconstruction_loss", "kl_loss")
 

@@ -28,6 +28,7 @@ warm-up schedule); `WGAN.generator_iterations(steps)` gives the exact number.
 import keras
 
 from kerasgen import losses as losses_lib
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.gan import (GAN, dcgan_discriminator, dcgan_generator, mlp_discriminator,
                                  mlp_generator, packed_shape)
 
@@ -193,9 +194,9 @@ class WGANGP(WGAN):
 
     optimizer_specs = {
         "d_optimizer": (("discriminator",),
-                        lambda: keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)),
+                        lambda: optimizers_lib.Adam(1e-4, beta_1=0.0, beta_2=0.9)),
         "g_optimizer": (("generator",),
-                        lambda: keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)),
+                        lambda: optimizers_lib.Adam(1e-4, beta_1=0.0, beta_2=0.9)),
     }
     loss_names = ("d_loss", "g_loss", "w_estimate", "gradient_penalty")
     critic_batch_norm = False
