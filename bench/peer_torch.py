@@ -129,8 +129,12 @@ def cases():
             lambda: np.random.default_rng(0).integers(0, 17, (BATCH, 8, 8, 1)).astype("int32"),
             "vae"),
         "CycleGAN-32": (
+            # the paper's ResNet generator (the digits recipe's pixel-mixing one is not
+            # this case), identity weight 0 as the digits recipe
             lambda: _plain("cyclegan_digits", image_size=32, base_filters=32,
-                           num_residual_blocks=6, d_layers=3),
+                           num_residual_blocks=6, d_layers=3, generator="resnet",
+                           position_init="identity", position_trainable=True,
+                           identity_weight=0.0),
             lambda: (_images(32, 1), _images(32, 1, seed=1)), "cyclegan"),
         "pix2pix-32": (
             lambda: _plain("pix2pix_digits", image_size=32, base_filters=32, d_layers=3),
