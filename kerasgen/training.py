@@ -172,6 +172,34 @@ class StopOnNonFinite(keras.callbacks.Callback):
                 )
 
 
+#: the recipe fields that decide what a run trains; a model_dir's checkpoints are resumed only
+#: under the same ones (steps and batch size may change: they are flags)
+_RUN_FIELDS = ("family", "model", "compile", "data", "init_from")
+
+
+def _check_same_recipe(model_dir, recipe_name, recipe, existing, chief):
+    """Refuses to resume checkpoints written under other recipe fields; records them for a new
+    run (`model_dir/recipe.json`), so a preset is never trained partly by an older recipe."""
+    path = os.path.join(model_dir, "recipe.json")
+    current = json.loads(json.dumps({k: recipe.get(k) for k in _RUN_FIELDS}, default=str))
+    if existing and os.path.exists(path):
+        with open(path) as f:
+            saved = json.load(f)
+        changed = [k for k in _RUN_FIELDS if saved.get(k) != current.get(k)]
+        if changed:
+            raise ValueError(
+                f"--model_dir {model_dir!r} holds checkpoints of recipe {recipe_name!r} trained "
+                f"with another {', '.join(changed)} than the recipe has now; resuming them "
+                "would mix the two. Use a new --model_dir, or delete this one to start over.")
+    elif chief and not existing:
+        write_atomically(path, lambda tmp: _write_json(tmp, current))
+
+
+def _write_json(path, payload):
+    with open(path, "w") as f:
+        json.dump(payload, f, indent=1, sort_keys=True)
+
+
 def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, strategy="default",
                        seed=0, data=None, checkpoint_every=None, sample_every=None, verbose=1,
                        tpu=None, dataset=None, steps_per_execution=None, evaluate=True,
@@ -249,6 +277,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         model.steps_per_execution = math.gcd(epoch_steps, model.steps_per_execution)
     initial_epoch = 0
     existing = list_checkpoints(model_dir)
+    _check_same_recipe(model_dir, recipe_name, recipe, existing, chief)
     if recipe.get("init_from") and not existing:
         # e.g. SRGAN starts from a trained SRResNet (Ledig et al. 2017)
         if not hasattr(model, "initialize_from"):

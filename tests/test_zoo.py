@@ -246,6 +246,13 @@ def test_train_resume_restores_every_optimizer(tmp_path):
     assert int(resumed.g_optimizer.iterations.numpy()) == 9
     loaded = kerasgen.load(model_dir)
     np.testing.assert_array_equal(loaded.generate(3, seed=0), resumed.generate(3, seed=0))
+    # checkpoints of another configuration are not resumed: the error names the dir and field
+    other = recipes.recipe_with("gan_digits", model={"latent_dim": 5})
+    before = training.list_checkpoints(model_dir)
+    with pytest.raises(ValueError, match=r"(?s)run'.*another model"):
+        training.train_and_evaluate("gan_digits", model_dir, steps=12, checkpoint_every=3,
+                                    batch_size=16, verbose=0, recipe=other)
+    assert training.list_checkpoints(model_dir) == before  # untouched
 
 
 def test_non_finite_loss_stops_with_step_and_keeps_last_checkpoint(tmp_path, monkeypatch):
