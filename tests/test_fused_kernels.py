@@ -122,3 +122,7 @@ def test_families_and_recipes_use_the_fused_adam():
     assert isinstance(model.g_optimizer, Adam)
     model.compile(g_optimizer=keras.optimizers.Adam(1e-3))  # a user's optimizer is kept
     assert type(model.g_optimizer) is keras.optimizers.Adam
+    # a preset saved with Keras's Adam (before this class) compiles with kerasgen's
+    loaded = kerasgen.load("dcgan_digits")
+    assert loaded.get_compile_config()["g_optimizer"]["module"] == "kerasgen.optimizers"
+    assert isinstance(loaded.g_optimizer, Adam) and isinstance(loaded.d_optimizer, Adam)

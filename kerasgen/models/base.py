@@ -37,6 +37,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
+from kerasgen import optimizers as optimizers_lib
 from kerasgen.utils import check_positive_int, write_atomically
 
 
@@ -231,6 +232,8 @@ class GenerativeModel(keras.Model):
         for name in self.optimizer_specs:
             if config.get(name) is not None:
                 config[name] = keras.optimizers.deserialize(config[name])
+                if type(config[name]) is keras.optimizers.Adam:  # saved before kerasgen's Adam
+                    config[name] = optimizers_lib.Adam.from_config(config[name].get_config())
         self.compile(**config)
 
     # ------------------------------------------------------------------ training phases
