@@ -427,9 +427,10 @@ class CycleGAN(TranslationModel):
             maps (needs generator="pixel_mixing", position_mode="linear").
         position_trainable: False keeps the position maps fixed during training (after
             `adapt`, adversarial gradients only add noise to a matched permutation).
-            With `position_init="match"` the default `compile()` gives G and F Adam(5e-5,
-            beta_1=0.5), 4 times lower than the paper's rate: they start at the warm-started
-            solution and the adversarial phase only refines it.
+            With `position_init="match"` the default `compile()` gives the four networks
+            Adam(5e-5, beta_1=0.5), 4 times lower than the paper's rate: G and F start at the
+            warm-started solution and the adversarial phase only refines it (slower
+            discriminators drift less from it).
         generator_g, generator_f, discriminator_x, discriminator_y: networks to use instead.
         seed: int or None.
 
@@ -528,10 +529,10 @@ class CycleGAN(TranslationModel):
                 self.positions_adapted = self.add_weight(
                     shape=(), initializer="zeros", trainable=False, name="positions_adapted")
                 # `adapt` warm-starts G and F at the matched solution, so the adversarial phase
-                # refines it: their default rate is 4 times lower than the paper's (an
-                # instance attribute; the discriminators keep 2e-4)
+                # refines it: the four networks' default rate is 4 times lower than the
+                # paper's (an instance attribute; bench in zoo/cyclegan_digits.py)
                 specs = dict(type(self).optimizer_specs)
-                for name in ("g_optimizer", "f_optimizer"):
+                for name in specs:
                     specs[name] = (specs[name][0],
                                    lambda: optimizers_lib.Adam(5e-5, beta_1=0.5))
                 self.optimizer_specs = specs
