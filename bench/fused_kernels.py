@@ -1,7 +1,7 @@
 """Before/after of kerasgen's fused TensorFlow kernels on the peer bench's conv models.
 
     python bench/fused_kernels.py [--cases DCGAN-16,DCGAN-64,pix2pix-32,CycleGAN-32]
-                                  [--repeats 7]
+                                  [--repeats 7] [--result fused_kernels]
 
 `kerasgen.models.layers.BatchNormalization` runs TF's fused batch norm in training mode (Keras 3
 normalizes with moments + elementwise ops); `kerasgen.optimizers.Adam` updates each variable with
@@ -12,6 +12,15 @@ initial weights: Keras's layer and optimizer ("before"), each kernel alone, and 
 default, "after"). The variants take turns, the order alternating between repeats; a repeat's
 figure is each variant's median step time over `steps` steps, and the speed-ups are medians
 (quartiles) of the per-repeat ratios to "before".
+
+    python bench/fused_kernels.py --instance_norm
+
+Why CycleGAN-32 gains little: its generators normalize per instance (Keras
+`GroupNormalization(groups=-1)`, no fused TF kernel exists for it in channels-last layout). The
+option times one forward + backward pass of instance norm at CycleGAN-32's shapes: Keras's
+layer, the same statistics written with `tf.nn.moments`, with a hand-written gradient
+(`tf.custom_gradient`), and XLA-compiled, against PyTorch's `GroupNorm(C, C)` (2 threads each,
+median of 30).
 """
 
 import argparse
@@ -52,11 +61,90 @@ def build(case, fused_bn, fused_adam):
     return model
 
 
+def instance_norm_table(repeats=30):
+    import time
+
+    import keras
+    import tensorflow as tf
+    import torch
+
+    torch.set_num_threads(2)
+
+    def moments_norm(x, gamma, beta):
+        mean, var = tf.nn.moments(x, [1, 2], keepdims=True)
+        return (x - mean) * (tf.math.rsqrt(var + 1e-5) * gamma) + beta
+
+    @tf.custom_gradient
+    def hand_gradient_norm(x, gamma, beta):
+        mean, var = tf.nn.moments(x, [1, 2], keepdims=True)
+        inv = tf.math.rsqrt(var + 1e-5)
+        xhat = (x - mean) * inv
+
+        def grad(dy):
+            d = dy * gamma
+            dx = inv * (d - tf.reduce_mean(d, [1, 2], keepdims=True)
+                        - xhat * tf.reduce_mean(d * xhat, [1, 2], keepdims=True))
+            return dx, tf.reduce_sum(dy * xhat, [0, 1, 2]), tf.reduce_sum(dy, [0, 1, 2])
+
+        return xhat * gamma + beta, grad
+
+    xla_norm = tf.function(moments_norm, jit_compile=True)
+
+    def timed(fn):
+        fn()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return 1e3 * median(times)
+
+    rows = []
+    for shape in ((64, 32, 32, 32), (64, 16, 16, 64), (64, 8, 8, 128)):
+        x = tf.random.normal(shape)
+        channels = shape[-1]
+        layer = keras.layers.GroupNormalization(groups=-1, epsilon=1e-5)
+        layer.build(shape)
+        gamma, beta = tf.Variable(tf.ones([channels])), tf.Variable(tf.zeros([channels]))
+        variants = {"Keras GroupNormalization": lambda x: layer(x),
+                    "tf.nn.moments": lambda x: moments_norm(x, gamma, beta),
+                    "hand-written gradient": lambda x: hand_gradient_norm(x, gamma, beta),
+                    "XLA": lambda x: xla_norm(x, gamma, beta)}
+        row = [f"{shape}"]
+        for fn in variants.values():
+            @tf.function(autograph=False)
+            def step(x, fn=fn):
+                with tf.GradientTape() as tape:
+                    tape.watch(x)
+                    loss = tf.reduce_sum(fn(x) * x)
+                return tape.gradient(loss, x)
+
+            row.append(f"{timed(lambda: step(x).numpy()):.2f}")
+        xt = torch.randn(shape[0], channels, shape[1], shape[2], requires_grad=True)
+        norm = torch.nn.GroupNorm(channels, channels, eps=1e-5)
+
+        def torch_step():
+            (norm(xt) * xt).sum().backward()
+
+        row.append(f"{timed(torch_step):.2f}")
+        rows.append(row)
+    print("instance norm, forward + backward, ms (batch 64, float32, 2 threads, median of "
+          f"{repeats})")
+    print(markdown_table(["shape (N, H, W, C)"] + list(variants) + ["PyTorch GroupNorm(C, C)"],
+                         rows))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", default=",".join(STEPS))
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--result", default="fused_kernels",
+                        help="name of the bench/results JSON")
+    parser.add_argument("--instance_norm", action="store_true",
+                        help="only the instance-norm timing (see above)")
     args = parser.parse_args()
+    if args.instance_norm:
+        return instance_norm_table()
     import peer_torch
     from speed import repeated, timed_fit, warm_up
 
@@ -85,7 +173,7 @@ def main():
     print("\nbatch 64, float32; speed-up = before's step time / the variant's, median of "
           f"{args.repeats} interleaved repeats (quartiles)")
     print(markdown_table(["model", "variant", "images/s", "speed-up", "quartiles"], rows))
-    write_result("fused_kernels", raw)
+    write_result(args.result, raw)
 
 
 if __name__ == "__main__":
