@@ -9,6 +9,7 @@ import tensorflow as tf
 import keras
 
 import kerasgen
+from contract import two_replica_strategy
 from kerasgen.models.layers import BatchNormalization
 from kerasgen.optimizers import Adam
 
@@ -59,7 +60,7 @@ def test_batch_norm_under_bfloat16_and_a_mirrored_strategy():
     y = layer(x, training=True)
     assert y.dtype == "bfloat16" and layer.moving_mean.dtype == "float32"
     np.testing.assert_allclose(layer.moving_mean, 0.01 * x.mean((0, 1, 2)), atol=1e-3)
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    strategy = two_replica_strategy()  # shared: see contract.py
     with strategy.scope():
         ours, theirs = BatchNormalization(), keras.layers.BatchNormalization()
         ours.build(x.shape), theirs.build(x.shape)
@@ -94,7 +95,7 @@ def test_adam_matches_keras_with_a_schedule_and_under_a_mirrored_strategy():
     for ours, theirs in zip(*results):
         assert not np.allclose(ours, start[0] if ours.shape == (5, 4) else start[1])
         np.testing.assert_allclose(ours, theirs, atol=1e-6)
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    strategy = two_replica_strategy()  # shared: see contract.py
     with strategy.scope():
         weight = keras.Variable(np.ones(3, "float32"))
         optimizer = Adam(0.1)
