@@ -4,6 +4,7 @@
   pix2pix: 100 epochs constant, 100 epochs of decay).
 * `Adam`: Keras's Adam whose dense update on TensorFlow is TF's fused `ApplyAdam` kernel (one op
   per variable instead of about ten); the same update, the same slots and config.
+* `deserialize(config)`: Keras's, giving kerasgen's `Adam` where the config names Keras's.
 * `adam_with_linear_decay(total_steps)`: Adam(2e-4, beta_1 0.5) with that schedule over
   `total_steps`, constant for the first half.
 """
@@ -77,6 +78,18 @@ class Adam(keras.optimizers.Adam):
             beta2_power=tf.pow(beta_2, step), lr=tf.cast(learning_rate, dtype), beta1=beta_1,
             beta2=beta_2, epsilon=tf.cast(self.epsilon, dtype),
             grad=tf.cast(gradient, dtype))
+
+
+def deserialize(config):
+    """`keras.optimizers.deserialize`, with Keras's Adam given as kerasgen's (same config).
+
+    Recipes name "Adam", and presets saved before kerasgen's Adam existed hold Keras's: both
+    train with the fused update this way.
+    """
+    optimizer = keras.optimizers.deserialize(config)
+    if type(optimizer) is keras.optimizers.Adam:
+        optimizer = Adam.from_config(optimizer.get_config())
+    return optimizer
 
 
 def adam_with_linear_decay(total_steps, learning_rate=2e-4, beta_1=0.5):

@@ -28,8 +28,6 @@ import pkgutil
 import re
 import sys
 
-import keras
-
 from kerasgen import optimizers as optimizers_lib
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -157,11 +155,8 @@ def compile_model(model, recipe):
     for key, value in (recipe.get("compile") or {}).items():
         # a deep copy: Keras deserializes a learning-rate schedule in place, which would leave an
         # object in the recipe (and break writing it to JSON metadata)
-        if isinstance(value, dict):
-            value = keras.optimizers.deserialize(copy.deepcopy(value))
-            if type(value) is keras.optimizers.Adam:  # kerasgen's: the same update, fused
-                value = optimizers_lib.Adam.from_config(value.get_config())
-        kwargs[key] = value
+        kwargs[key] = (optimizers_lib.deserialize(copy.deepcopy(value))
+                       if isinstance(value, dict) else value)
     model.compile(**kwargs)
     return model
 

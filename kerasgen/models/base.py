@@ -231,9 +231,7 @@ class GenerativeModel(keras.Model):
         config = dict(config)
         for name in self.optimizer_specs:
             if config.get(name) is not None:
-                config[name] = keras.optimizers.deserialize(config[name])
-                if type(config[name]) is keras.optimizers.Adam:  # saved before kerasgen's Adam
-                    config[name] = optimizers_lib.Adam.from_config(config[name].get_config())
+                config[name] = optimizers_lib.deserialize(config[name])
         self.compile(**config)
 
     # ------------------------------------------------------------------ training phases
