@@ -718,7 +718,7 @@ def bicubic_upscale(images, scale):
 
 
 def super_resolution(split="train", scale=4, patch_size=96, batch_size=16, seed=None,
-                     repeat=False, num_patches=None):
+                     repeat=False, num_patches=None, min_patch_std=0.0):
     """(low-resolution, high-resolution) pairs of the bundled natural images, in [-1, 1].
 
     Training patches are random `patch_size` crops (HR) of a uniformly chosen training image,
@@ -732,6 +732,9 @@ def super_resolution(split="train", scale=4, patch_size=96, batch_size=16, seed=
         scale: the upscaling factor (4 in the paper).
         patch_size: HR crop side, a multiple of `scale` (96 in the paper).
         num_patches: None for an endless stream, else the number of patches.
+        min_patch_std: crops whose standard deviation (in 8-bit levels, 0-255) is below this
+            are drawn again: flat sky, blank paper and dark background teach the network
+            nothing but cost a step (0: keep every crop).
 
     Example:
         >>> lr, hr = next(iter(super_resolution(scale=4, patch_size=32, batch_size=2, seed=0)))
@@ -742,18 +745,29 @@ def super_resolution(split="train", scale=4, patch_size=96, batch_size=16, seed=
     patch_size = check_positive_int(patch_size, "patch_size")
     if patch_size % scale:
         raise ValueError(f"`patch_size` {patch_size} must be a multiple of `scale` {scale}.")
+    min_patch_std = float(min_patch_std)
+    if not 0.0 <= min_patch_std < 128.0:
+        raise ValueError(f"`min_patch_std` must be in [0, 128) 8-bit levels, got "
+                         f"{min_patch_std}.")
     images = [im for im in natural_images(split) if min(im.shape[:2]) >= patch_size]
     if not images:
         raise ValueError(f"No {split} image is at least {patch_size} px on each side.")
 
     def patches():
         rng = np.random.default_rng(seed)
-        count = 0
+        count = rejected = 0
         while num_patches is None or count < num_patches:
             im = images[rng.integers(len(images))]
             y = rng.integers(im.shape[0] - patch_size + 1)
             x = rng.integers(im.shape[1] - patch_size + 1)
             patch = im[y:y + patch_size, x:x + patch_size]
+            if min_patch_std and patch.std() < min_patch_std:
+                rejected += 1
+                if rejected >= 1000:
+                    raise ValueError(f"1000 {split} crops in a row had a standard deviation "
+                                     f"below `min_patch_std` {min_patch_std}; lower it.")
+                continue
+            rejected = 0
             if rng.random() < 0.5:
                 patch = patch[:, ::-1]
             if rng.random() < 0.5:

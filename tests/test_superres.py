@@ -186,3 +186,52 @@ def test_global_residual_adds_the_bicubic_baseline():
     lr = _pairs(2, scale=4, patch=48)[0]
     # a zero residual leaves exactly the bicubic upsampling (the baseline), clipped to [-1, 1]
     np.testing.assert_allclose(model.upscale(lr), data_lib.bicubic_upscale(lr, 4), atol=1e-5)
+
+
+def test_espcn_upsampling_keeps_every_convolution_at_the_low_resolution():
+    model = kerasgen.SRResNet(scale=4, filters=4, num_residual_blocks=2, batch_norm=False,
+                              global_residual=True, outer_kernel=3, upsampling="espcn")
+    convs = [layer for layer in model.generator.layers if isinstance(layer, keras.layers.Conv2D)]
+    probe = keras.Model(model.generator.input, [layer.output for layer in convs])
+    shapes = [tuple(t.shape) for t in probe(np.zeros((1, 6, 5, 3), "float32"))]
+    assert all(shape[1:3] == (6, 5) for shape in shapes)  # nothing runs at 24 x 20
+    assert shapes[-1][-1] == 3 * 16  # C scale^2 channels, one depth-to-space by 4
+    convs[-1].set_weights([np.zeros_like(w) for w in convs[-1].get_weights()])
+    lr = _pairs(2, scale=4, patch=48)[0]
+    np.testing.assert_allclose(model.upscale(lr), data_lib.bicubic_upscale(lr, 4), atol=1e-5)
+    again = kerasgen.SRResNet.from_config(model.get_config())
+    assert again.get_config()["upsampling"] == "espcn"
+    with pytest.raises(ValueError, match="upsampling"):
+        kerasgen.SRResNet(scale=4, filters=4, num_residual_blocks=1, upsampling="bilinear")
+
+
+def test_l1_pixel_loss_is_the_mean_absolute_error():
+    model = kerasgen.SRResNet(scale=2, filters=4, num_residual_blocks=1, batch_norm=False,
+                              outer_kernel=3, pixel_loss="l1", seed=0)
+    model.compile(g_optimizer=keras.optimizers.SGD(0.0))
+    lr, hr = _pairs(2, seed=3)
+    logs = model.fit(tf.data.Dataset.from_tensors((lr, hr)), verbose=0).history
+    sr = np.asarray(model.generator(lr))  # unclipped, as in training
+    np.testing.assert_allclose(logs["content_loss"][0], np.mean(np.abs(sr - hr)), rtol=1e-5)
+    mse = np.mean(np.square(sr - hr))
+    np.testing.assert_allclose(logs["psnr"][0], 10 * np.log10(4.0 / mse), rtol=1e-4)
+    with pytest.raises(ValueError, match="pixel_loss"):
+        kerasgen.SRResNet(scale=2, filters=4, num_residual_blocks=1, pixel_loss="huber")
+
+
+def test_flat_crops_are_drawn_again():
+    def stds(min_patch_std):
+        pairs = data_lib.super_resolution(scale=4, patch_size=32, batch_size=64, seed=0,
+                                          num_patches=64, min_patch_std=min_patch_std)
+        _, hr = next(iter(pairs))
+        return np.std(np.round((hr.numpy() + 1.0) * 127.5), axis=(1, 2, 3))
+
+    assert stds(0.0).min() < 8.0  # some bundled crops are flat (moon, cell, page margins)
+    assert stds(8.0).min() >= 8.0
+    # a threshold no crop meets ends the stream with the argument named (tf.data wraps the
+    # generator's ValueError in its own error type)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="min_patch_std"):
+        next(iter(data_lib.super_resolution(scale=4, patch_size=32, batch_size=1, seed=0,
+                                            min_patch_std=127.0)))
+    with pytest.raises(ValueError, match="min_patch_std"):
+        data_lib.super_resolution(scale=4, patch_size=32, min_patch_std=-1)

@@ -75,9 +75,21 @@ def _check_scale(scale):
     return int(math.log2(scale))
 
 
+UPSAMPLING = ("steps", "espcn")
+
+
 def srresnet_generator(scale=4, channels=3, filters=64, num_residual_blocks=16, batch_norm=True,
-                       outer_kernel=9, global_residual=False, name="generator"):
+                       outer_kernel=9, global_residual=False, upsampling="steps",
+                       name="generator"):
     """The SRResNet generator, fully convolutional: (None, None, C) -> (None, None, C).
+
+    `upsampling="steps"` is the paper's: log2(scale) sub-pixel steps (a 3x3 convolution to 4x
+    the channels and a depth-to-space by 2 each), then an `outer_kernel` convolution to C
+    channels at the high resolution. `upsampling="espcn"` (not in the paper) keeps every
+    convolution at the low resolution and ends with a 3x3 convolution to C scale^2 channels and
+    one depth-to-space by `scale` (ESPCN, Shi et al. 2016): at x4 the paper's tail, run on 4x
+    and 16x the pixels, costs more than 16 residual blocks of the same width, so the same CPU
+    time buys a wider, deeper body.
 
     `global_residual=True` (not in the paper) adds the bicubic upsampling of the input to a
     linear output layer initialized near zero (N(0, 0.01)), so the network starts close to
@@ -90,6 +102,8 @@ def srresnet_generator(scale=4, channels=3, filters=64, num_residual_blocks=16, 
         TensorShape([1, 24, 20, 3])
     """
     steps = _check_scale(scale)
+    if upsampling not in UPSAMPLING:
+        raise ValueError(f"`upsampling` must be one of {UPSAMPLING}, got {upsampling!r}.")
 
     def norm(h):
         return BatchNormalization()(h) if batch_norm else h
@@ -106,16 +120,24 @@ def srresnet_generator(scale=4, channels=3, filters=64, num_residual_blocks=16, 
         h = keras.layers.Add()([h, r])
     h = norm(keras.layers.Conv2D(filters, 3, padding="same")(h))
     h = keras.layers.Add()([h, skip])
-    for _ in range(steps):
-        h = keras.layers.Conv2D(filters * 4, 3, padding="same")(h)
-        h = prelu(SubPixelUpsampling(2)(h))
+    if upsampling == "steps":
+        for _ in range(steps):
+            h = keras.layers.Conv2D(filters * 4, 3, padding="same")(h)
+            h = prelu(SubPixelUpsampling(2)(h))
+        out_channels, out_kernel = channels, outer_kernel
+    else:
+        out_channels, out_kernel = channels * scale * scale, 3
     if global_residual:
-        h = keras.layers.Conv2D(channels, outer_kernel, padding="same", dtype="float32",
+        h = keras.layers.Conv2D(out_channels, out_kernel, padding="same", dtype="float32",
                                 kernel_initializer=keras.initializers.RandomNormal(0.0, 0.01))(h)
+        if upsampling == "espcn":
+            h = SubPixelUpsampling(scale, dtype="float32")(h)
         bicubic = keras.layers.UpSampling2D(scale, interpolation="bicubic", dtype="float32")(lr)
         hr = keras.layers.Add(dtype="float32", name="hr")([bicubic, h])
     else:
-        h = keras.layers.Conv2D(channels, outer_kernel, padding="same")(h)
+        h = keras.layers.Conv2D(out_channels, out_kernel, padding="same")(h)
+        if upsampling == "espcn":
+            h = SubPixelUpsampling(scale)(h)
         hr = keras.layers.Activation("tanh", dtype="float32", name="hr")(h)
     return keras.Model(lr, hr, name=name)
 
@@ -188,6 +210,10 @@ class SRResNet(TranslationModel):
         outer_kernel: kernel size of the generator's first and last convolutions (9).
         global_residual: add the bicubic upsampling to the output (see `srresnet_generator`;
             False in the paper). Outputs are clipped to [-1, 1] by `upscale` and the export.
+        upsampling: "steps" (the paper's sub-pixel steps) or "espcn" (every convolution at
+            the low resolution, one depth-to-space at the end; see `srresnet_generator`).
+        pixel_loss: "mse" (the paper's) or "l1" (EDSR's, Lim et al. 2017: the mean absolute
+            error, which they found trains to a higher PSNR than the MSE).
         generator: a network to use instead.
         seed: int or None.
 
@@ -211,16 +237,20 @@ class SRResNet(TranslationModel):
     directions = {"lr2hr": "generator"}
 
     def __init__(self, scale=4, channels=3, filters=64, num_residual_blocks=16, batch_norm=True,
-                 outer_kernel=9, global_residual=False, generator=None, seed=None, **kwargs):
+                 outer_kernel=9, global_residual=False, upsampling="steps", pixel_loss="mse",
+                 generator=None, seed=None, **kwargs):
+        if pixel_loss not in ("mse", "l1"):
+            raise ValueError(f"`pixel_loss` must be 'mse' or 'l1', got {pixel_loss!r}.")
         super().__init__(seed=seed, **kwargs)
         hyperparameters = self._init_generator(scale, channels, filters, num_residual_blocks,
                                                batch_norm, outer_kernel, global_residual,
-                                               generator)
-        self.record_hyperparameters(**hyperparameters, seed=seed)
+                                               upsampling, generator)
+        self.pixel_loss = pixel_loss
+        self.record_hyperparameters(**hyperparameters, pixel_loss=pixel_loss, seed=seed)
         self._finish_init()
 
     def _init_generator(self, scale, channels, filters, num_residual_blocks, batch_norm,
-                        outer_kernel, global_residual, generator):
+                        outer_kernel, global_residual, upsampling, generator):
         """Builds the generator; returns its flat hyper-parameters."""
         _check_scale(scale)
         self.scale = int(scale)
@@ -228,11 +258,12 @@ class SRResNet(TranslationModel):
         self.outer_kernel = int(outer_kernel)
         self.generator = self.network("generator", generator, lambda: srresnet_generator(
             scale, channels, filters, num_residual_blocks, batch_norm, outer_kernel,
-            global_residual))
+            global_residual, upsampling))
         self.sample_shape = (None, None, self.channels)
         return dict(scale=self.scale, channels=self.channels, filters=int(filters),
                     num_residual_blocks=int(num_residual_blocks), batch_norm=bool(batch_norm),
-                    outer_kernel=self.outer_kernel, global_residual=bool(global_residual))
+                    outer_kernel=self.outer_kernel, global_residual=bool(global_residual),
+                    upsampling=upsampling)
 
     # -- the verb
     @property
@@ -281,7 +312,8 @@ class SRResNet(TranslationModel):
         theirs, ours = source.generator.get_weights(), self.generator.get_weights()
         if [w.shape for w in theirs] != [w.shape for w in ours]:
             raise ValueError(f"The generator of preset {preset!r} does not match this model's "
-                             "architecture (scale, channels, filters, blocks, batch_norm).")
+                             "architecture (scale, channels, filters, blocks, batch_norm, "
+                             "upsampling).")
         self.generator.set_weights(theirs)
 
     # -- training
@@ -309,6 +341,9 @@ class SRResNet(TranslationModel):
     def translation_losses(self, lr, hr, training=True):
         sr = self.generator(lr, training=training)
         mse, psnr = self.pixel_losses(sr, hr)
+        if self.pixel_loss == "l1":
+            return {"content_loss": tf.reduce_mean(tf.abs(tf.cast(sr, tf.float32) - hr)),
+                    "psnr": psnr}
         return {"content_loss": mse, "psnr": psnr}
 
     # -- export
@@ -326,7 +361,7 @@ class SRGAN(SRResNet):
         patch_size: the HR crop side the discriminator judges (96 in the paper).
         d_filters: discriminator width (64), `d_dense_units` its dense layer (1024).
         content_loss: "vgg54" (the paper's SRGAN-VGG54), "vgg22", or "mse" (SRGAN-MSE, no
-            ImageNet weights needed).
+            ImageNet weights needed); it replaces SRResNet's `pixel_loss`.
         adversarial_weight: weight of the adversarial loss (1e-3).
         vgg_weights: "imagenet" or a path to the VGG19 notop weights file.
         discriminator: a network to use instead.
@@ -349,7 +384,8 @@ class SRGAN(SRResNet):
     optimizer_losses = {"g_optimizer": "g_loss", "d_optimizer": "d_loss"}
 
     def __init__(self, scale=4, channels=3, filters=64, num_residual_blocks=16, batch_norm=True,
-                 outer_kernel=9, global_residual=False, patch_size=96, d_filters=64,
+                 outer_kernel=9, global_residual=False, upsampling="steps", patch_size=96,
+                 d_filters=64,
                  d_dense_units=1024, content_loss="vgg54", adversarial_weight=1e-3,
                  vgg_weights="imagenet", generator=None, discriminator=None, seed=None,
                  **kwargs):
@@ -359,7 +395,8 @@ class SRGAN(SRResNet):
         TranslationModel.__init__(self, seed=seed, **kwargs)
         hyperparameters = self._init_generator(scale, channels, filters, num_residual_blocks,
                                                batch_norm, outer_kernel, global_residual,
-                                               generator)
+                                               upsampling, generator)
+        self.pixel_loss = "mse"
         self.patch_size = int(patch_size)
         self.content_loss = content_loss
         self.adversarial_weight = float(adversarial_weight)
