@@ -16,14 +16,17 @@ RECIPE = {
     "description": "SRGAN-MSE (Ledig 2017) x4 on the bundled natural images, initialized from "
                    "srresnet_natural; shipped weights",
     "family": "SRGAN",
-    "model": {"scale": 4, "channels": 3, "filters": 32, "num_residual_blocks": 6,
-              "batch_norm": False, "global_residual": True, "patch_size": 64, "d_filters": 16,
+    "model": {"scale": 4, "channels": 3, "filters": 48, "num_residual_blocks": 8,
+              "batch_norm": False, "global_residual": True, "outer_kernel": 3,
+              "upsampling": "espcn", "patch_size": 64, "d_filters": 16,
               "d_dense_units": 256, "content_loss": "mse", "adversarial_weight": 1e-2},
     "compile": {"g_optimizer": _ADAM, "d_optimizer": _ADAM},
     "init_from": "srresnet_natural",
-    "data": {"builder": "super_resolution", "split": "train", "scale": 4, "patch_size": 64},
+    "data": {"builder": "super_resolution", "split": "train", "scale": 4, "patch_size": 64,
+             "min_patch_std": 8.0},
     "dataset": "15 natural images bundled with scikit-image and scikit-learn (random 64 px "
-               "crops, flips, rotations); 4 held-out test images",
+               "crops with a standard deviation of at least 8 levels, flips, rotations); 4 "
+               "held-out test images",
     "resolution": 64,
     "batch_size": 16,
     "steps": 500,
