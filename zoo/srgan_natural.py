@@ -6,9 +6,12 @@ without batch norm (the generator has none, and the flag covers both networks).
 
 The adversarial weight is 1e-2 instead of the paper's 1e-3 (which weighs a VGG content loss, of
 another scale than the pixel MSE). In a short exploration on this machine (from the 1,000-step
-SRResNet checkpoint, seed 0; held-out images) 1e-3 changed nothing measurable in 400 steps (PSNR
-28.10 vs 28.13 dB, sharpness 0.508 vs 0.501 of the HR images'), while 1e-2 traded 0.5 dB for
-sharper images in 200 steps (27.62 dB, sharpness 0.602), the trade the paper reports."""
+SRResNet checkpoint, seed 0; held-out images; the previous 32-filter, 6-block generator with the
+paper's tail) 1e-3 changed nothing measurable in 400 steps (PSNR 28.10 vs 28.13 dB, sharpness
+0.508 vs 0.501 of the HR images'), while 1e-2 traded 0.5 dB for sharper images in 200 steps
+(27.62 dB, sharpness 0.602), the trade the paper reports. On the current generator (ESPCN tail,
+48 x 8) over 3 seeds: 28.11 +- 0.14 dB, sharpness 0.569 +- 0.031 against SRResNet's 0.497; the
+shipped preset 27.45 dB, 0.675 (`python bench/srgan.py`, README)."""
 
 _ADAM = {"class_name": "Adam", "config": {"learning_rate": 1e-4, "beta_1": 0.9}}
 
