@@ -39,6 +39,30 @@ def _release_each_modules_models():
     gc.freeze()
 
 
+# ------------------------------------------------------------------------------ extended tier
+#: Contract items that a configuration variant of a family (a contract class with `variant_of`)
+#: runs only in the extended tier, `pytest -m slow`: they exercise code the variant shares with
+#: its family, whose own contract class runs them in the default suite. A variant keeps the
+#: items its configuration changes (`variant_keeps`), and every variant keeps the strategy,
+#: steps_per_execution, save/load, config and float16 items in the default suite.
+VARIANT_EXTENDED_ITEMS = (
+    "test_export_reloads_in_fresh_process",
+    "test_fit_two_steps_graph_and_eager",
+    "test_validation_data_reports_held_out_losses_without_updates",
+    "test_mixed_bfloat16_trains_without_nan",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        cls = getattr(item, "cls", None)
+        name = getattr(item, "originalname", item.name)
+        if (cls is not None and getattr(cls, "variant_of", None)
+                and name in VARIANT_EXTENDED_ITEMS
+                and name not in getattr(cls, "variant_keeps", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 # ------------------------------------------------------------------------------ fresh process
 _FRESH_WORKER = r"""
 import json, sys, traceback

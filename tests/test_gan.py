@@ -18,6 +18,8 @@ class TestGANContract(ContractTests):
 class TestGANImageContract(ContractTests):
     """The same contract on image-shaped samples (an MLP on 8x8 digits, tanh output)."""
 
+    variant_of = "GAN"  # a configuration of GAN: the extended tier runs its family-wide items
+
     def make_model(self, seed=0):
         return kerasgen.GAN(latent_dim=4, sample_shape=(8, 8, 1), hidden_units=(16,),
                             output_activation="tanh", seed=seed)

@@ -56,6 +56,8 @@ class TestWGANGPContract(ContractTests):
 
 
 class TestGANWithEMAContract(ContractTests):
+    variant_of = "GAN"  # a configuration of GAN: the extended tier runs its family-wide items
+    variant_keeps = ("test_export_reloads_in_fresh_process",)  # the export serves the EMA generator
     def make_model(self, seed=0):
         return kerasgen.GAN(latent_dim=3, sample_shape=(2,), hidden_units=(16,), ema=0.9,
                             seed=seed)

@@ -35,6 +35,7 @@ class TestMixtureEMContract(ContractTests, DensityContractTests):
 
 
 class TestMixtureGradientContract(ContractTests, DensityContractTests):
+    variant_of = "MixtureModel"  # a configuration of MixtureModel: the extended tier runs its family-wide items
     follows_mixed_policy = False
 
     def make_model(self, seed=0):
@@ -54,6 +55,7 @@ class TestMixtureGradientContract(ContractTests, DensityContractTests):
 
 
 class TestGaussianMixtureContract(ContractTests, DensityContractTests):
+    variant_of = "MixtureModel"  # a configuration of MixtureModel: the extended tier runs its family-wide items
     follows_mixed_policy = False
     trains_by_gradient = False
     exact_log_prob = False  # a density: checked against the closed form below instead

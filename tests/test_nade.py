@@ -31,6 +31,7 @@ class TestNADEContract(ContractTests, DensityContractTests):
 
 
 class TestBinaryNADEEnsembleContract(ContractTests, DensityContractTests):
+    variant_of = "NADE"  # a configuration of NADE: the extended tier runs its family-wide items
     def make_model(self, seed=0):
         return kerasgen.NADE(sample_shape=(6,), num_levels=2, conditional="bernoulli",
                              hidden_units=5, num_orderings=3, seed=seed)

@@ -39,6 +39,7 @@ class TestSoftmaxRBMContract(ContractTests, DensityContractTests):
 
 
 class TestBinaryPCDContract(ContractTests, DensityContractTests):
+    variant_of = "RBM"  # a configuration of RBM: the extended tier runs its family-wide items
     follows_mixed_policy = False
     supports_fixed_noise = False  # persistent chains draw their own noise
 

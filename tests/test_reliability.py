@@ -116,6 +116,7 @@ def test_sigkill_mid_training_then_resume_continues_from_last_checkpoint(tmp_pat
     assert int(final.g_optimizer.iterations.numpy()) == total
 
 
+@pytest.mark.slow  # the GAN test's two-optimizer resume on another family: extended tier
 def test_sigkill_mid_training_then_resume_frame_gan(tmp_path):
     """The same guarantee for a family trained on a generated stream (moving digits) with two
     optimizers: FrameGAN, from its recipe at a small batch."""
@@ -208,7 +209,9 @@ def _optimizers(model):
 
 @pytest.mark.parametrize("recipe,batch_size,every", [
     ("nade_digits", 16, 10),      # a density model (exact likelihood), one optimizer
-    ("srgan_natural", 2, 5),      # super-resolution, generator and discriminator optimizers
+    # super-resolution, generator and discriminator optimizers: the same two-optimizer resume
+    # as the GAN test above, so in the extended tier (`pytest -m slow`)
+    pytest.param("srgan_natural", 2, 5, marks=pytest.mark.slow),
 ])
 def test_sigkill_mid_training_then_resume_new_families(tmp_path, recipe, batch_size, every):
     """The kill-and-resume guarantee for the density, super-resolution families (FrameGAN has

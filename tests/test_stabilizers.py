@@ -16,6 +16,9 @@ from kerasgen.models.gan import pack_samples, packed_shape
 class TestStabilizedGANContract(ContractTests):
     """R1 + R2 + packing by 2 + spectral normalization together, through the whole contract."""
 
+    variant_of = "GAN"  # a configuration of GAN: the extended tier runs its family-wide items
+    variant_keeps = ("test_export_reloads_in_fresh_process",)  # spectral normalization in the served generator
+
     def make_model(self, seed=0):
         return kerasgen.GAN(latent_dim=3, sample_shape=(2,), hidden_units=(16, 16),
                             r1_weight=0.5, r2_weight=0.2, pack=2, spectral_norm=True, seed=seed)
@@ -25,6 +28,7 @@ class TestStabilizedGANContract(ContractTests):
 
 
 class TestAugmentedDCGANContract(ContractTests):
+    variant_of = "DCGAN"  # a configuration of DCGAN: the extended tier runs its family-wide items
     # the augmentations are drawn inside the step and cannot be fed in, so the strategy and
     # steps_per_execution equivalences (which need identical draws) are checked on the
     # unaugmented families; the augmentation itself is tested below
