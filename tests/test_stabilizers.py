@@ -158,20 +158,22 @@ def test_spectral_norm_gradient_flows_through_sigma():
 def test_spectral_norm_bounds_the_discriminators_layers():
     from kerasgen.models.layers import SpectralNormalization
 
+    # seeded: unseeded, the initial weights depended on the tests run before, and one draw
+    # (close top singular values) left the estimate 5 % off after 100 steps
     model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(32, 32),
-                         spectral_norm=True)
+                         spectral_norm=True, seed=0)
     wrapped = [l for l in model.discriminator.layers if isinstance(l, SpectralNormalization)]
     assert len(wrapped) == 3  # two hidden layers and the logit
     u_before = [l.vector_u.numpy() for l in wrapped]
     model.compile(d_optimizer=keras.optimizers.Adam(1e-3))
-    model.fit(kerasgen.data.toy("ring8", 64), steps_per_epoch=100, verbose=0)
+    model.fit(kerasgen.data.toy("ring8", 64, seed=0), steps_per_epoch=100, verbose=0)
     for layer, u0 in zip(wrapped, u_before):
         assert not np.allclose(layer.vector_u.numpy(), u0)  # the steps moved u
         w = layer.layer.kernel.numpy()
         _, sigma_estimate = _power_iteration(w, layer.vector_u.numpy())
         true_sigma = np.linalg.svd(w, compute_uv=False)[0]
         # the layer uses W / sigma_estimate: its largest singular value is near 1 (one power
-        # iteration a step tracks sigma within 1 % here; 1.08 at 10x this rate, 100 steps)
+        # iteration a step tracks sigma within 2 % for seeds 0-5; 1.08 at 10x this rate)
         assert 0.95 <= true_sigma / sigma_estimate <= 1.05, (true_sigma, sigma_estimate)
 
 
