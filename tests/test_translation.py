@@ -38,10 +38,10 @@ class TestCycleGANContract(TranslationContract):
     supports_fixed_noise = True  # deterministic when the pools are off
 
     def make_model(self, seed=0, pool_size=0):
-        # one downsampling (the default two add nothing these checks need): a 25 % smaller
-        # graph to trace in every item
+        # no downsampling (the default two add nothing these checks need; the ResNet test
+        # below builds them): a smaller graph to trace in every item, first fit 4.5 -> 3.4 s
         return kerasgen.CycleGAN(image_size=16, channels=1, base_filters=4,
-                                 num_downsamplings=1, num_residual_blocks=1, d_layers=2,
+                                 num_downsamplings=0, num_residual_blocks=1, d_layers=2,
                                  pool_size=pool_size, seed=seed)
 
     def dataset(self, num_batches=2, seed=0, with_noise=False, model=None):
