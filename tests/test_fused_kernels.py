@@ -127,3 +127,36 @@ def test_families_and_recipes_use_the_fused_adam():
     loaded = kerasgen.load("dcgan_digits")
     assert loaded.get_compile_config()["g_optimizer"]["module"] == "kerasgen.optimizers"
     assert isinstance(loaded.g_optimizer, Adam) and isinstance(loaded.d_optimizer, Adam)
+
+
+@pytest.mark.parametrize("shape,padding", [((2, 4, 4, 3), 1), ((2, 8, 8, 2), 3), ((1, 5, 7, 1), 2),
+                                           ((3, 2, 3, 4), 1)])
+def test_reflection_padding_gather_equals_mirror_pad_values_and_gradients(shape, padding):
+    """The gather form of `ReflectionPadding2D` against TF's `MirrorPad` (REFLECT): the same
+    values and the same gradient, which sums each padded copy into its source pixel."""
+    x = tf.constant(np.random.default_rng(0).normal(size=shape).astype("float32"))
+    layer = kerasgen.models.ReflectionPadding2D(padding)
+    weights = tf.random.stateless_normal(
+        (shape[0], shape[1] + 2 * padding, shape[2] + 2 * padding, shape[3]), seed=(1, 2))
+
+    def value_and_grad(fn):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = fn(x)
+            loss = tf.reduce_sum(tf.sin(y) * weights)
+        return y, tape.gradient(loss, x)
+
+    mirror = lambda t: tf.pad(t, [[0, 0], [padding] * 2, [padding] * 2, [0, 0]], mode="REFLECT")
+    y_ref, g_ref = value_and_grad(mirror)
+    y, g = value_and_grad(layer)
+    np.testing.assert_array_equal(y.numpy(), y_ref.numpy())
+    np.testing.assert_allclose(g.numpy(), g_ref.numpy(), atol=1e-6)
+    # the same through a traced graph, and with the image size unknown (MirrorPad fallback)
+    np.testing.assert_array_equal(tf.function(layer)(x).numpy(), y_ref.numpy())
+    dynamic = tf.function(layer, input_signature=[tf.TensorSpec((None, None, None, shape[3]))])
+    np.testing.assert_array_equal(dynamic(x).numpy(), y_ref.numpy())
+
+
+def test_reflection_padding_as_large_as_the_image_is_refused_like_mirror_pad():
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        kerasgen.models.ReflectionPadding2D(4)(np.zeros((1, 4, 4, 1), "float32"))
