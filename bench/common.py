@@ -27,6 +27,18 @@ class Timer:
         self.seconds = time.perf_counter() - self.start
 
 
+def median_ms(fn, calls, warmup=1):
+    """Median wall time of `calls` calls of `fn`, in ms, after `warmup` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * median(times)
+
+
 def write_result(name, payload):
     """Writes bench/results/NAME.json (read by bench/run_all.py to build RESULTS.md)."""
     os.makedirs(RESULTS_DIR, exist_ok=True)

@@ -30,7 +30,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import markdown_table, median, write_result  # noqa: E402
+from common import markdown_table, median, median_ms, write_result  # noqa: E402
 
 VARIANTS = ("before: Keras BN + Keras Adam", "fused BN", "fused Adam",
             "after: fused BN + fused Adam (default)")
@@ -62,8 +62,6 @@ def build(case, fused_bn, fused_adam):
 
 
 def instance_norm_table(repeats=30):
-    import time
-
     import keras
     import tensorflow as tf
     import torch
@@ -91,13 +89,7 @@ def instance_norm_table(repeats=30):
     xla_norm = tf.function(moments_norm, jit_compile=True)
 
     def timed(fn):
-        fn()
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return 1e3 * median(times)
+        return median_ms(fn, repeats)
 
     rows = []
     for shape in ((64, 32, 32, 32), (64, 16, 16, 64), (64, 8, 8, 128)):

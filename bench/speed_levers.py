@@ -34,12 +34,11 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import markdown_table, median  # noqa: E402
+from common import markdown_table, median, median_ms  # noqa: E402
 
 EPSILON = 1e-5
 
@@ -241,14 +240,7 @@ def layers_table(calls=40):
     torch.set_num_threads(2)
 
     def timed(fn):
-        for _ in range(3):
-            fn()
-        times = []
-        for _ in range(calls):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return 1e3 * median(times)
+        return median_ms(fn, calls, warmup=3)
 
     def tf_ms(forward, x, weights=()):
         @tf.function(autograph=False)
