@@ -11,7 +11,15 @@ paper's tail) 1e-3 changed nothing measurable in 400 steps (PSNR 28.10 vs 28.13 
 0.508 vs 0.501 of the HR images'), while 1e-2 traded 0.5 dB for sharper images in 200 steps
 (27.62 dB, sharpness 0.602), the trade the paper reports. On the current generator (ESPCN tail,
 48 x 8) over 3 seeds: 28.11 +- 0.14 dB, sharpness 0.569 +- 0.031 against SRResNet's 0.497; the
-shipped preset 27.45 dB, 0.675 (`python bench/srgan.py`, README)."""
+shipped preset 27.45 dB, 0.675 (`python bench/srgan.py`, README).
+
+Its coloured speckle on grey areas (`docs/srgan_natural.png`, camera) grows with the adversarial
+weight: from the shipped SRResNet weights, seed 0, 500 steps, the mean chroma |R-G| + |B-G| of
+the upscaled grey `camera` image (0 in HR) was 0.37 levels with weight 0 (pixel MSE only), 1.73
+at 3e-3, 2.45 at 5e-3 and 3.33 at 1e-2, while the sharpness relative to HR went 0.528, 0.534,
+0.577, 0.646 and PSNR 28.30, 28.31, 28.11, 27.63 dB (scratch run, 2026-11-26). A lower weight
+trades the sharpness SRGAN is for; a fix that keeps it is still to find (ICNR-initialized
+sub-pixel weights do not apply: the generator starts from trained SRResNet weights)."""
 
 _ADAM = {"class_name": "Adam", "config": {"learning_rate": 1e-4, "beta_1": 0.9}}
 
