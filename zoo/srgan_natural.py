@@ -18,7 +18,9 @@ weight: from the shipped SRResNet weights, seed 0, 500 steps, the mean chroma |R
 the upscaled grey `camera` image (0 in HR) was 0.37 levels with weight 0 (pixel MSE only), 1.73
 at 3e-3, 2.45 at 5e-3 and 3.33 at 1e-2, while the sharpness relative to HR went 0.528, 0.534,
 0.577, 0.646 and PSNR 28.30, 28.31, 28.11, 27.63 dB (scratch run, 2026-11-26). A lower weight
-trades the sharpness SRGAN is for; a fix that keeps it is still to find (ICNR-initialized
+trades the sharpness SRGAN is for. A discriminator that sees only the luma (BT.601) of its
+input cut the speckle (chroma 1.05-1.79) but also the sharpening: 0.535-0.552 at weights 1e-2 to
+4e-2 (PSNR 28.20-28.29 dB). A fix that keeps the sharpness is still to find (ICNR-initialized
 sub-pixel weights do not apply: the generator starts from trained SRResNet weights)."""
 
 _ADAM = {"class_name": "Adam", "config": {"learning_rate": 1e-4, "beta_1": 0.9}}
