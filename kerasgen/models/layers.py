@@ -219,7 +219,7 @@ class ReflectionPadding2D(keras.layers.Layer):
 
     When height and width are known when the layer is traced (a network built with
     `keras.Input((H, W, C))`), the padded image is one gather of the flattened pixels at fixed
-    indices: the same values as `tf.pad(..., mode="REFLECT")` (TF's `MirrorPad`), 1.4-1.6x
+    indices: the same values as `tf.pad(..., mode="REFLECT")` (TF's `MirrorPad`), 1.35-1.66x
     faster forward + backward at CycleGAN-32's shapes (`python bench/speed_levers.py --part
     layers`). Otherwise, and when the padding is not smaller than the image, it calls
     `keras.ops.pad(..., mode="reflect")`.
