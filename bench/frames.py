@@ -60,10 +60,10 @@ def main():
                         help="evaluate the shipped presets (one run each) instead of training")
     args = parser.parse_args()
 
-    from kerasgen import evaluation, presets, recipes, training
+    from kerasgen import evaluation, recipes, training
 
     if args.shipped:
-        return shipped(args, evaluation, presets, recipes)
+        return shipped(args, evaluation, recipes)
 
     seeds = [int(s) for s in args.seeds.split(",")]
     work = args.work_dir or tempfile.mkdtemp(prefix="bench_frames_")
@@ -123,7 +123,7 @@ def main():
     write_result(args.result, result)
 
 
-def shipped(args, evaluation, presets, recipes):
+def shipped(args, evaluation, recipes):
     """The shipped presets, evaluated as the recipes say (with --rollout steps), and the figure."""
     import kerasgen
 
@@ -133,7 +133,7 @@ def shipped(args, evaluation, presets, recipes):
         model = kerasgen.load(name)
         spec = dict(recipes.get_recipe(name)["evaluation"], steps=args.rollout)
         figures = evaluation.evaluate(model, spec)
-        meta = presets.read_metadata(name)
+        meta = recipes.read_metadata(name)
         training_info = meta.get("training") or {}
         result[name] = {"figures": figures, "command": meta.get("command"),
                         "steps": training_info.get("steps"),

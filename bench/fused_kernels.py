@@ -42,9 +42,9 @@ def build(case, fused_bn, fused_adam):
     import keras
 
     import peer_torch
-    from kerasgen.models import cyclegan, gan, pix2pix
+    from kerasgen.models import gan, image_to_image
 
-    modules = (gan, pix2pix, cyclegan)
+    modules = (gan, image_to_image)
     saved = [m.BatchNormalization for m in modules]
     if not fused_bn:
         for m in modules:

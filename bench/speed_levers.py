@@ -167,7 +167,7 @@ def step_table(repeats):
     import tensorflow as tf
 
     import peer_torch
-    from kerasgen.models import cyclegan
+    from kerasgen.models import image_to_image as cyclegan
     from kerasgen.models import layers as kl
     from speed import repeated, warm_up
 

@@ -156,13 +156,13 @@ def main():
 def shipped(args):
     """The shipped srresnet_natural and srgan_natural presets, evaluated, and the figure."""
     import kerasgen
-    from kerasgen import evaluation, presets
+    from kerasgen import evaluation, recipes
 
     models, result, rows = {}, {}, []
     for key, name in (("SRResNet", "srresnet_natural"), ("SRGAN", "srgan_natural")):
         model = kerasgen.load(name)
         figures = evaluation.evaluate_super_resolution(model)
-        meta = presets.read_metadata(name)
+        meta = recipes.read_metadata(name)
         info = meta.get("training") or {}
         result[name] = {"figures": figures, "command": meta.get("command"),
                         "steps": info.get("steps"), "wall_s": info.get("wall_time_s")}

@@ -11,8 +11,7 @@ Example:
     (64, 16, 16, 1)
 """
 
-__version__ = "0.2.0"
-
+from kerasgen.version import __version__  # noqa: F401
 from kerasgen import backend as _backend
 
 _backend.check_backend()
@@ -22,4 +21,5 @@ from kerasgen import (callbacks, convert, data, figures, losses, metrics,  # noq
 from kerasgen.models import (DCGAN, GAN, VAE, WGAN, WGANGP, CycleGAN,  # noqa: E402,F401
                              DensityModel, GenerativeModel, MixtureModel, NADE, Pix2Pix, RBM)
 from kerasgen.models import (SRGAN, FrameGAN, FramePredictor, SRResNet)  # noqa: E402,F401
-from kerasgen.presets import list_models, load, save_preset  # noqa: E402,F401
+from kerasgen.preset_format import save_preset  # noqa: E402,F401
+from kerasgen.recipes import list_models, load  # noqa: E402,F401

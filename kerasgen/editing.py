@@ -28,12 +28,9 @@ manifold. iGAN lets a person edit an image by brush strokes while the result sta
 
 The minimizer is Adam (Kingma & Ba 2015) on the latents, batched (the objective is a sum of
 per-image terms and Adam's update is element-wise, so every image is optimized independently),
-keeping the best latent seen per image. iGAN's code used L-BFGS-B; TensorFlow Probability's
-`lbfgs_minimize` was tried first: on 64 test digits with `dcgan_digits` it reached a mean squared
-error of 0.0046 after about 450 generator evaluations, this loop 0.0059 after 300, but its graph
-took 10-20 s to trace per generator on the shared 2-core machine, against 0.5 s for this loop,
-which matters for an interactive tool. One call does at most `MAX_STEPS` updates (one generator forward and
-backward pass each), in chunks of `CHUNK` so that a caller can also bound the wall time
+keeping the best latent seen per image (iGAN's code used L-BFGS-B; why Adam here is in
+bench/RESULTS.md, "Explorations behind the recipes"). One call does at most `MAX_STEPS` updates
+(one generator forward and backward pass each), in chunks of `CHUNK` so that a caller can also bound the wall time
 (`time_limit`).
 
 Every function takes a GAN-family model (`kerasgen.GAN`, `DCGAN`, `WGAN`, `WGANGP`); the models

@@ -27,6 +27,7 @@ read alone:
 import numpy as np
 
 from kerasgen import data as data_lib
+from kerasgen import recipes
 
 
 def _digits_images(split, image_size):
@@ -215,9 +216,7 @@ def summary(figures, spec):
 
 def reference_points(name):
     """The modes of a toy recipe's mixture (for scatter plots), or None for other models."""
-    from kerasgen import presets, recipes
-
-    recipe_name = name if recipes.is_recipe_name(name) else presets.read_metadata(name).get(
+    recipe_name = name if recipes.is_recipe_name(name) else recipes.read_metadata(name).get(
         "recipe")
     if not recipe_name or not recipes.is_recipe_name(recipe_name):
         return None
@@ -232,10 +231,8 @@ def evaluate_preset(name, seed=0):
 
     Returns `(figures, spec)`; raises ValueError when no recipe says how to measure it.
     """
-    from kerasgen import presets, recipes
-
-    model = presets.load(name)
-    recipe_name = name if recipes.is_recipe_name(name) else presets.read_metadata(name).get(
+    model = recipes.load(name)
+    recipe_name = name if recipes.is_recipe_name(name) else recipes.read_metadata(name).get(
         "recipe")
     if not recipe_name:
         raise ValueError(f"{name!r} names no recipe, so its metrics are unknown.")

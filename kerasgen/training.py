@@ -13,30 +13,18 @@ names the command and the figures reached. The model directory holds:
   `kerasgen.load(model_dir)` accepts (or `preset_dir`, e.g. `zoo/weights/NAME` to ship it).
 """
 
-import glob
 import inspect
 import json
 import math
 import os
-import re
-import shutil
 import time
 
-import numpy as np
 import keras
 
 from kerasgen import callbacks as callbacks_lib
 from kerasgen import data as data_lib
-from kerasgen import distribute, evaluation, presets, recipes, weights
+from kerasgen import distribute, evaluation, preset_format, recipes
 from kerasgen.utils import write_atomically
-
-CHECKPOINTS = "checkpoints"
-_CKPT_RE = re.compile(r"^ckpt-(\d{8})$")
-
-
-class NonFiniteLossError(RuntimeError):
-    """Raised when a training loss becomes NaN or infinite."""
-
 
 def make_dataset(recipe, batch_size, data=None, seed=None, repeat=True):
     """Builds a recipe's training dataset, repeated forever (unless `repeat=False`).
@@ -48,10 +36,10 @@ def make_dataset(recipe, batch_size, data=None, seed=None, repeat=True):
     spec = dict(recipe.get("data") or {})
     builder_name = spec.pop("builder", None)
     path_arg = spec.pop("path_arg", "path")
-    builder = getattr(data_lib, builder_name or "", None)
-    if builder is None:
-        raise ValueError(f"Recipe {recipe.get('name')!r} names unknown data builder "
-                         f"{builder_name!r}.")
+    try:
+        builder = data_lib.get_builder(builder_name)
+    except ValueError as e:
+        raise ValueError(f"Recipe {recipe.get('name')!r}: {e}") from None
     if data is not None:
         if not os.path.exists(data):
             raise FileNotFoundError(f"Data directory not found: {data!r}.")
@@ -94,82 +82,6 @@ def validation_setup(recipe, checkpoint_every):
             monitor=spec.get("monitor", "val_loss"), patience=int(spec["patience"]),
             restore_best_weights=True))
     return dataset, epoch_steps, callbacks
-
-
-def list_checkpoints(model_dir):
-    """Sorted `(step, path)` of the complete checkpoints in a model directory."""
-    found = []
-    for path in glob.glob(os.path.join(model_dir, CHECKPOINTS, "ckpt-*")):
-        match = _CKPT_RE.match(os.path.basename(path))
-        if match and os.path.isfile(os.path.join(path, "state.json")):
-            found.append((int(match.group(1)), path))
-    return sorted(found)
-
-
-class Checkpointer(keras.callbacks.Callback):
-    """Writes an atomic checkpoint at the end of every epoch (= every `checkpoint_every` steps).
-
-    A checkpoint is skipped when the epoch's logs hold a non-finite loss, so the last good one
-    is never overwritten by a diverged model. Keeps the `keep` newest checkpoints.
-    """
-
-    def __init__(self, model_dir, steps_per_epoch, keep=2, enabled=True, every_n_epochs=1):
-        super().__init__()
-        self.model_dir = model_dir
-        self.steps_per_epoch = steps_per_epoch
-        self.keep = keep
-        self.enabled = enabled
-        self.every_n_epochs = max(1, int(every_n_epochs))
-
-    def on_epoch_end(self, epoch, logs=None):
-        if not self.enabled or getattr(self.model, "_kerasgen_non_finite", False):
-            return
-        if (epoch + 1) % self.every_n_epochs and not self.model.stop_training:
-            return
-        if logs and not all(np.isfinite(v) for v in logs.values()
-                            if isinstance(v, (int, float, np.floating))):
-            return
-        step = (epoch + 1) * self.steps_per_epoch
-        path = os.path.join(self.model_dir, CHECKPOINTS, f"ckpt-{step:08d}")
-
-        def writer(tmp):
-            os.makedirs(tmp)
-            self.model.save_weights(os.path.join(tmp, "model.weights.h5"))
-            with open(os.path.join(tmp, "state.json"), "w") as f:
-                json.dump({"epoch": epoch + 1, "step": step, "logs": {
-                    k: float(v) for k, v in (logs or {}).items()}}, f)
-
-        write_atomically(path, writer)
-        for _, old in list_checkpoints(self.model_dir)[:-self.keep]:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-class StopOnNonFinite(keras.callbacks.Callback):
-    """Stops training at the first non-finite loss with an error naming the step and the loss.
-
-    The step is the global step at the end of the batch (or of the `steps_per_execution` steps
-    Keras ran between two callbacks).
-    """
-
-    def __init__(self, steps_per_epoch):
-        super().__init__()
-        self.steps_per_epoch = steps_per_epoch
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        step = self.epoch * self.steps_per_epoch + batch + 1
-        for name, value in (logs or {}).items():
-            value = float(value)
-            if not math.isfinite(value):
-                self.model._kerasgen_non_finite = True
-                self.model.stop_training = True
-                raise NonFiniteLossError(
-                    f"Loss {name!r} became {value} at step {step}; training stopped. The "
-                    "last good checkpoint was kept."
-                )
 
 
 #: the recipe fields that decide what a run trains; a model_dir's checkpoints are resumed only
@@ -276,7 +188,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         # number of them, or it would overrun. The option changes speed, not the result.
         model.steps_per_execution = math.gcd(epoch_steps, model.steps_per_execution)
     initial_epoch = 0
-    existing = list_checkpoints(model_dir)
+    existing = callbacks_lib.list_checkpoints(model_dir)
     _check_same_recipe(model_dir, recipe_name, recipe, existing, chief)
     if recipe.get("init_from") and not existing:
         # e.g. SRGAN starts from a trained SRResNet (Ledig et al. 2017)
@@ -286,16 +198,16 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         model.initialize_from(recipe["init_from"])
     if existing:
         step, path = existing[-1]
-        weights.load_into(model, os.path.join(path, "model.weights.h5"))
+        preset_format.load_into(model, os.path.join(path, preset_format.WEIGHTS_FILE))
         with open(os.path.join(path, "state.json")) as f:
             initial_epoch = int(json.load(f)["epoch"])
         print(f"Resuming {recipe_name} from {path} (step {step}).")
     epochs = math.ceil(steps / epoch_steps)
     every_n_epochs = max(1, checkpoint_every // epoch_steps)
     cbs = [
-        StopOnNonFinite(epoch_steps),
+        callbacks_lib.StopOnNonFinite(epoch_steps),
         *stopping,
-        Checkpointer(model_dir, epoch_steps, every_n_epochs=every_n_epochs),
+        callbacks_lib.Checkpointer(model_dir, epoch_steps, every_n_epochs=every_n_epochs),
     ]
     if chief:
         cbs.append(keras.callbacks.TensorBoard(os.path.join(model_dir, "logs"),
@@ -335,7 +247,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
         command = (f"python -m kerasgen.cli.train --recipe={recipe_name} --model_dir={model_dir}"
                    f" --steps={steps} --batch_size={batch_size} --seed={seed}")
     info["preset_dir"] = preset_dir
-    presets.save_preset(model, preset_dir, include_optimizer=preset_optimizer, metadata={
+    preset_format.save_preset(model, preset_dir, include_optimizer=preset_optimizer, metadata={
         "recipe": recipe_name,
         "dataset": recipe.get("dataset"),
         "command": command,

@@ -1,9 +1,10 @@
-"""Helpers shared by the library: atomic writes and argument checks.
+"""Helpers shared by the library: atomic writes, file hashes and argument checks.
 
 Nothing here depends on a model: the model base, the data pipelines, the presets and the metrics
 all import from this module, never from each other for these.
 """
 
+import hashlib
 import numbers
 import os
 import shutil
@@ -43,6 +44,15 @@ def write_atomically(path, writer):
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
     return path
+
+
+def sha256_of(path, chunk=1 << 20):
+    """The hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(chunk), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def check_positive_int(value, name):

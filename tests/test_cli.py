@@ -1,11 +1,17 @@
-"""The command-line scripts and the package import: absl flags, TensorFlow's start-up noise, the
-Keras backend check."""
+"""The command-line scripts (kerasgen.cli) and the package import: absl flags, bad flags in one
+clear line, TensorFlow's start-up noise, the Keras backend check, the export and evaluate scripts."""
 
+import json
 import os
 import subprocess
 import sys
 
+import numpy as np
+import pytest
+import tensorflow as tf
 from absl import flags
+
+from kerasgen import training
 
 
 def _clean_env(**extra):
@@ -92,3 +98,89 @@ def test_every_script_has_a_console_entry_point():
         tree = ast.parse(open(importlib.util.find_spec(module).origin).read())
         defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
         assert {function, "main"} <= defined, (name, target)
+
+
+# ------------------------------------------------------------------------------ scripts
+def _run_module(*args, timeout=300):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+def test_scripts_reject_bad_flags_with_one_clear_line(tmp_path):
+    # the four runs are independent: run them side by side (each spends seconds importing TF)
+    runs = {
+        "recipe": ("kerasgen.cli.train", "--recipe=nope", f"--model_dir={tmp_path}/a"),
+        "steps": ("kerasgen.cli.train", "--recipe=gan_digits", f"--model_dir={tmp_path}/x",
+                  "--steps=-5"),
+        "version": ("kerasgen.cli.export", "--model=gan_digits", f"--export_dir={tmp_path}/e"),
+        "data": ("kerasgen.cli.train", "--recipe=gan_mnist", f"--model_dir={tmp_path}/b",
+                 f"--data={tmp_path}/missing"),
+    }
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    procs = {name: subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, env=env)
+             for name, args in runs.items()}
+    results = {name: (p.communicate(timeout=300)[1], p.returncode) for name, p in procs.items()}
+    stderr, code = results["recipe"]
+    assert code != 0 and "Unknown recipe 'nope'" in stderr
+    stderr, code = results["steps"]
+    assert code != 0 and "steps" in stderr
+    assert not os.path.exists(tmp_path / "x" / "preset")
+    stderr, code = results["version"]
+    assert code != 0 and "version number" in stderr
+    stderr, code = results["data"]
+    assert code != 0 and "missing" in stderr
+
+
+# ------------------------------------------------------------------------------ serving
+def test_export_script_and_predict_request(tmp_path):
+    from tensorflow_serving.apis import predict_pb2
+
+    from kerasgen import serving
+
+    model_dir = str(tmp_path / "run")
+    model, _ = training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8,
+                                           verbose=0)
+    export_dir = str(tmp_path / "exports" / "gan" / "1")
+    result = _run_module("kerasgen.cli.export", f"--model={model_dir}", f"--export_dir={export_dir}")
+    assert result.returncode == 0, result.stderr
+    cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    if os.path.exists(cli):
+        shown = subprocess.run([cli, "show", "--all", "--dir", export_dir], capture_output=True,
+                               text=True, check=True).stdout
+        assert "signature_def['serving_default']" in shown and "samples" in shown
+    z = np.random.default_rng(0).normal(size=(2, model.latent_dim)).astype(np.float32)
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = "gan"
+    request.model_spec.signature_name = "serving_default"
+    request.inputs["z"].CopyFrom(tf.make_tensor_proto(z))
+    response = serving.predict(export_dir, request)
+    samples = tf.make_ndarray(response.outputs["samples"])
+    np.testing.assert_allclose(samples, model.generate_from_latents(z).numpy(), atol=1e-5)
+    for bad, match in ((z.astype(np.float64), "dtype"), (z[:, :2], "shape")):
+        request.inputs["z"].CopyFrom(tf.make_tensor_proto(bad))
+        with pytest.raises(ValueError, match=match):
+            serving.predict(export_dir, request)
+
+
+def test_evaluate_script_reports_image_metrics_beside_the_floor(tmp_path):
+    model_dir = str(tmp_path / "run")
+    _, info = training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8,
+                                          verbose=0)
+    result = _run_module("kerasgen.cli.evaluate", f"--model={model_dir}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary, _, body = result.stdout.partition("\n")
+    figures = json.loads(body)
+    assert "fd" in summary and "(test vs train digits:" in summary
+    # training evaluated the same model with the same seed, and its preset records it
+    assert np.isclose(info["metric"]["fd"], figures["fd"])
+    meta = json.load(open(os.path.join(model_dir, "preset", "metadata.json")))
+    assert np.isclose(meta["metric"]["fd"], figures["fd"])
+    assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=gan_digits")
+    for key in ("fd", "kid", "precision", "recall", "density", "coverage"):
+        assert np.isfinite(figures[key]) and np.isfinite(figures["floor_" + key])
+    # an (almost) untrained generator is far from the data; the floor is the test-vs-train gap
+    assert figures["fd"] > figures["floor_fd"]
+    result = _run_module("kerasgen.cli.evaluate", "--model=gan_mnist")
+    assert result.returncode != 0 and "No pretrained weights" in result.stderr

@@ -360,7 +360,7 @@ def test_checkpoint_whose_pickle_runs_code_is_refused_and_never_runs(tmp_path):
     with pytest.raises(ValueError, match="arbitrary code"):
         kerasgen.load("dcgan_lsun", weights=str(path))
     with pytest.raises(ValueError):
-        convert.convert_recipe(recipes.recipe_with("dcgan_lsun", model={
+        recipes.convert_recipe(recipes.recipe_with("dcgan_lsun", model={
             "image_size": 16, "channels": 1, "latent_dim": 4, "base_filters": 2}),
             checkpoints=str(path), out=str(tmp_path / "preset"))
     assert not marker.exists() and not (tmp_path / "preset").exists()
@@ -376,13 +376,13 @@ def test_converted_preset_loads_offline_exports_and_records_its_source(tmp_path,
         "image_size": 32, "base_filters": 4, "num_residual_blocks": 1})
     g = _randomize(ResnetGenerator(3, 3, ngf=4, n_blocks=1), 5)
     path = _save(g, tmp_path / "horse2zebra.pth")
-    _, meta = convert.convert_recipe(recipe, checkpoints=path, out=str(tmp_path / "preset"),
+    _, meta = recipes.convert_recipe(recipe, checkpoints=path, out=str(tmp_path / "preset"),
                                      command="test")
     saved = json.load(open(tmp_path / "preset" / "metadata.json"))
-    assert saved["converted_from"][0]["sha256"] == kerasgen.weights.sha256_of(path)
+    assert saved["converted_from"][0]["sha256"] == kerasgen.utils.sha256_of(path)
     assert saved["converted_from"][0]["url"].endswith("horse2zebra.pth")
     assert saved["verified"] is False and "BSD" in saved["source"]["licence"]
-    assert saved["weights_sha256"] == kerasgen.weights.sha256_of(
+    assert saved["weights_sha256"] == kerasgen.utils.sha256_of(
         str(tmp_path / "preset" / "model.weights.h5"))
     assert saved["networks_not_converted"] == ["discriminator_x", "discriminator_y",
                                                "generator_f"]
@@ -416,16 +416,16 @@ def test_download_of_a_published_checkpoint_without_hash_is_marked_unverified(tm
         small = {"image_size": 32, "base_filters": 4, "num_residual_blocks": 1}
         recipe = recipes.recipe_with("cyclegan_horse2zebra", model=small, checkpoints={
             "generator_g": {"url": url, "sha256": None}})
-        _, meta = convert.convert_recipe(recipe, download=True, out=str(tmp_path / "p"),
+        _, meta = recipes.convert_recipe(recipe, download=True, out=str(tmp_path / "p"),
                                          command="test")
         record = meta["converted_from"][0]
-        assert record["sha256"] == kerasgen.weights.sha256_of(path) and record["url"] == url
+        assert record["sha256"] == kerasgen.utils.sha256_of(path) and record["url"] == url
         assert meta["verified"] is False and not record["verified"]
         wrong = recipes.recipe_with(recipe, checkpoints={
             "generator_g": {"url": url.replace("h2z", "h2z_copy"), "sha256": "0" * 64}})
         open(served / "h2z_copy.pth", "wb").write(open(path, "rb").read())
         with pytest.raises(ValueError, match="h2z_copy"):
-            convert.convert_recipe(wrong, download=True, out=str(tmp_path / "q"))
+            recipes.convert_recipe(wrong, download=True, out=str(tmp_path / "q"))
         assert not (tmp_path / "q").exists()
     finally:
         httpd.shutdown()
@@ -607,7 +607,7 @@ def test_convert_script_writes_an_unverified_preset_and_fails_cleanly(tmp_path):
     assert _max_diff(model.generator(z, training=True), expected) <= TOLERANCE
     os.remove(os.path.join(directory, "200_discrim_params.jl_08.npy"))
     with pytest.raises(FileNotFoundError, match=r"wy \(200_discrim_params\.jl_08\.npy\)"):
-        convert.convert_recipe("dcgan_svhn", checkpoints=directory, out=str(tmp_path / "second"))
+        recipes.convert_recipe("dcgan_svhn", checkpoints=directory, out=str(tmp_path / "second"))
     assert not (tmp_path / "second").exists()
 
 
@@ -619,7 +619,7 @@ def test_shipped_dcgan_svhn_preset_generates_offline(monkeypatch, tmp_path):
     assert np.all(np.isfinite(images)) and images.min() >= -1 and images.max() <= 1
     assert images.std() > 0.1  # not a constant image
     np.testing.assert_array_equal(images, model.generate(64, seed=0))
-    meta = kerasgen.presets.read_metadata("dcgan_svhn")
+    meta = kerasgen.recipes.read_metadata("dcgan_svhn")
     assert meta["verified"] is True and "Alec Radford" in meta["source"]["licence"]
     assert len(meta["converted_from"]) == 18
     blobs = recipes.get_recipe("dcgan_svhn")["source"]["git_blobs"]

@@ -8,6 +8,7 @@ import keras
 import kerasgen
 from contract import ContractTests
 from kerasgen import data as data_lib
+from kerasgen.data import frames as moving_digits_lib
 
 
 def _clips(batch_size, seed=0, k=2, size=16):
@@ -50,7 +51,7 @@ def test_moving_digits_move_in_straight_lines_and_bounce():
                                        speed=(2.0, 2.0))
     assert seq.shape == (20, 30, 32, 32, 1)
     assert seq.min() == -1.0 and seq.max() <= 1.0
-    positions = data_lib._bounce(np.array([[0.0, 5.0]]), np.array([[3.0, -2.0]]), 12, 24)
+    positions = moving_digits_lib._bounce(np.array([[0.0, 5.0]]), np.array([[3.0, -2.0]]), 12, 24)
     # rows: 0, 3, ..., 24 then back 21, 18; columns: 5, 3, 1 then bounce at 0 -> 1, 3, ...
     np.testing.assert_array_equal(positions[0, 0], [0, 3, 6, 9, 12, 15, 18, 21, 24, 21, 18, 15])
     np.testing.assert_array_equal(positions[0, 1], [5, 3, 1, 1, 3, 5, 7, 9, 11, 13, 15, 17])

@@ -15,8 +15,9 @@ import tensorflow as tf
 import keras
 
 import kerasgen
-from kerasgen import presets, training
-from kerasgen import weights as weights_lib
+from kerasgen import callbacks, preset_format, training
+from kerasgen.recipes import registry
+
 
 
 def tiny_gan(hidden=(8,)):
@@ -26,7 +27,7 @@ def tiny_gan(hidden=(8,)):
 @pytest.fixture
 def preset(tmp_path):
     model = tiny_gan()
-    return presets.save_preset(model, tmp_path / "preset"), model
+    return preset_format.save_preset(model, tmp_path / "preset"), model
 
 
 # ------------------------------------------------------------------------------ weights
@@ -39,7 +40,7 @@ def test_truncated_weights_are_refused_with_file_and_reason(preset):
         kerasgen.load(path)
     model = tiny_gan()
     with pytest.raises(ValueError, match=r"model\.weights\.h5.*truncated"):
-        weights_lib.load_into(model, weights)  # no hash given: h5py's own check
+        preset_format.load_into(model, weights)  # no hash given: h5py's own check
 
 
 def test_wrong_sha256_is_refused(preset):
@@ -56,14 +57,14 @@ def test_non_hdf5_weights_are_refused(tmp_path):
     bogus = tmp_path / "model.weights.h5"
     bogus.write_text("<html>404 not found</html>")
     with pytest.raises(ValueError, match=r"model\.weights\.h5.*not an HDF5"):
-        weights_lib.load_into(tiny_gan(), bogus)
+        preset_format.load_into(tiny_gan(), bogus)
 
 
 def test_weights_of_another_architecture_are_refused(tmp_path):
     path = str(tmp_path / "small.weights.h5")
     tiny_gan(hidden=(8,)).save_weights(path)
     with pytest.raises(ValueError, match=r"small\.weights\.h5.*does not match the architecture"):
-        weights_lib.load_into(tiny_gan(hidden=(16, 16)), path)
+        preset_format.load_into(tiny_gan(hidden=(16, 16)), path)
     with pytest.raises(ValueError, match=r"small\.weights\.h5.*does not match"):
         kerasgen.load("gan_digits", weights=path)
 
@@ -82,7 +83,7 @@ def _kill_after_checkpoint(cmd, model_dir, min_step, timeout):
     try:
         deadline = time.time() + timeout
         while time.time() < deadline:
-            found = training.list_checkpoints(model_dir)
+            found = callbacks.list_checkpoints(model_dir)
             if found and found[-1][0] >= min_step:
                 break
             time.sleep(0.2)
@@ -97,12 +98,12 @@ def _kill_after_checkpoint(cmd, model_dir, min_step, timeout):
 def test_sigkill_mid_training_then_resume_continues_from_last_checkpoint(tmp_path):
     model_dir = str(tmp_path / "run")
     env = _kill_after_checkpoint(_train_cmd(model_dir, 100_000), model_dir, 75, 180)
-    last_step, last_path = training.list_checkpoints(model_dir)[-1]
+    last_step, last_path = callbacks.list_checkpoints(model_dir)[-1]
     saved_state = json.load(open(os.path.join(last_path, "state.json")))
     assert saved_state["step"] == last_step
     # the state every optimizer had at that checkpoint
     reference = kerasgen.load("gan_digits", weights=None, training=True)
-    weights_lib.load_into(reference, os.path.join(last_path, "model.weights.h5"))
+    preset_format.load_into(reference, os.path.join(last_path, "model.weights.h5"))
     assert int(reference.d_optimizer.iterations.numpy()) == last_step
     assert int(reference.g_optimizer.iterations.numpy()) == last_step
     total = last_step + 50
@@ -124,7 +125,7 @@ def test_sigkill_mid_training_then_resume_frame_gan(tmp_path):
     cmd = [sys.executable, "-m", "kerasgen.cli.train", "--recipe=framegan_digits",
            f"--model_dir={model_dir}", "--checkpoint_every=10", "--batch_size=4", "--verbose=0"]
     env = _kill_after_checkpoint(cmd + ["--steps=100000"], model_dir, 20, 300)
-    last_step = training.list_checkpoints(model_dir)[-1][0]
+    last_step = callbacks.list_checkpoints(model_dir)[-1][0]
     total = last_step + 10
     result = subprocess.run(cmd + [f"--steps={total}", "--noevaluate"], env=env,
                             capture_output=True, text=True, timeout=600)
@@ -139,7 +140,7 @@ def test_crash_during_checkpoint_write_keeps_previous_checkpoint(tmp_path, monke
     model_dir = str(tmp_path / "run")
     training.train_and_evaluate("gan_digits", model_dir, steps=4, checkpoint_every=2,
                                 batch_size=8, verbose=0)
-    before = training.list_checkpoints(model_dir)
+    before = callbacks.list_checkpoints(model_dir)
     assert [s for s, _ in before] == [2, 4]
     original = keras.Model.save_weights
 
@@ -154,13 +155,13 @@ def test_crash_during_checkpoint_write_keeps_previous_checkpoint(tmp_path, monke
         training.train_and_evaluate("gan_digits", model_dir, steps=6, checkpoint_every=2,
                                     batch_size=8, verbose=0)
     monkeypatch.setattr(keras.Model, "save_weights", original)
-    assert training.list_checkpoints(model_dir) == before
+    assert callbacks.list_checkpoints(model_dir) == before
     # a real kill leaves the temporary directory behind: it is never taken for a checkpoint
     leftover = os.path.join(model_dir, "checkpoints", ".tmp-ckpt-00000006-x", "ckpt-00000006")
     os.makedirs(leftover)
     open(os.path.join(leftover, "model.weights.h5"), "w").write("partial")
     os.makedirs(os.path.join(model_dir, "checkpoints", "ckpt-00000008"))  # no state.json
-    assert training.list_checkpoints(model_dir) == before
+    assert callbacks.list_checkpoints(model_dir) == before
     model, _ = training.train_and_evaluate("gan_digits", model_dir, steps=6, checkpoint_every=2,
                                            batch_size=8, verbose=0)
     assert int(model.d_optimizer.iterations.numpy()) == 6
@@ -222,7 +223,7 @@ def test_sigkill_mid_training_then_resume_new_families(tmp_path, recipe, batch_s
            f"--model_dir={model_dir}", f"--checkpoint_every={every}",
            f"--batch_size={batch_size}", "--verbose=0"]
     env = _kill_after_checkpoint(cmd + ["--steps=100000"], model_dir, 2 * every, 300)
-    last_step, last_path = training.list_checkpoints(model_dir)[-1]
+    last_step, last_path = callbacks.list_checkpoints(model_dir)[-1]
     assert json.load(open(os.path.join(last_path, "state.json")))["step"] == last_step
     total = last_step + every
     result = subprocess.run(cmd + [f"--steps={total}", "--noevaluate"], env=env,
@@ -256,9 +257,9 @@ def test_non_finite_loss_stops_new_families_naming_the_step(tmp_path, monkeypatc
     diverging["name"] = f"diverging_{recipe}"
     table = dict(recipes.recipes())
     table[diverging["name"]] = diverging
-    monkeypatch.setattr(recipes, "_RECIPES", table)
+    monkeypatch.setattr(registry, "_RECIPES", table)
     model_dir = str(tmp_path / "run")
-    with pytest.raises(training.NonFiniteLossError,
+    with pytest.raises(callbacks.NonFiniteLossError,
                        match=r"Loss '\w+' became (nan|inf|-inf) at step \d+"):
         training.train_and_evaluate(diverging["name"], model_dir, steps=30, checkpoint_every=1,
                                     batch_size=batch_size, verbose=0, steps_per_execution=1)

@@ -11,6 +11,7 @@ import keras
 import kerasgen
 from contract import ContractTests
 from kerasgen import data as data_lib
+from kerasgen.data import photos as sr_data
 
 
 def _pairs(batch_size, seed=0, scale=2, patch=16):
@@ -110,7 +111,7 @@ def test_bundled_images_are_split_by_image_and_never_downloaded():
     folder = os.path.dirname(skimage.data.__file__)
     for name in train + test:
         if name not in ("china", "flower"):  # scikit-learn's
-            assert os.path.isfile(os.path.join(folder, data_lib._SKIMAGE_FILES[name])), name
+            assert os.path.isfile(os.path.join(folder, sr_data._SKIMAGE_FILES[name])), name
     images = data_lib.natural_images("test")
     assert [im.shape for im in images] == [(512, 512, 3), (512, 512, 3), (300, 451, 3),
                                            (400, 600, 3)]

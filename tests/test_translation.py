@@ -206,7 +206,7 @@ def test_position_map_matches_numpy_and_learns_a_permutation():
 
 
 def test_pixel_mixing_generator_represents_flips_and_intensity_maps():
-    from kerasgen.models.cyclegan import pixel_mixing_generator
+    from kerasgen.models.matching import pixel_mixing_generator
 
     g = pixel_mixing_generator(4, 1, filters=3, depth=1)
     assert g.get_layer("positions").matrix().shape == (16, 16)
@@ -230,7 +230,7 @@ def test_pixel_mixing_generator_represents_flips_and_intensity_maps():
 
 
 def test_match_values_finds_direction_and_channel_order():
-    from kerasgen.models.cyclegan import match_values
+    from kerasgen.models.matching import match_values
 
     rng = np.random.default_rng(0)
     # three channels with different histograms, a background atom at -1 in each
@@ -242,7 +242,7 @@ def test_match_values_finds_direction_and_channel_order():
 
 
 def test_cyclegan_adapt_recovers_a_rotation_and_an_inversion_from_unpaired_images():
-    from kerasgen.models.cyclegan import match_positions
+    from kerasgen.models.matching import match_positions
 
     rng = np.random.default_rng(0)
 

@@ -7,7 +7,7 @@
 | `python -m kerasgen.cli.evaluate` (`kerasgen-evaluate`) | `kerasgen.evaluation.evaluate_preset`  |
 | `python -m kerasgen.cli.export` (`kerasgen-export`)     | `GenerativeModel.export`               |
 | `python -m kerasgen.cli.demos` (`kerasgen-demos`)       | `kerasgen.demos.draw_figures`          |
-| `python -m kerasgen.cli.convert` (`kerasgen-convert`)   | `kerasgen.convert.convert_recipe`      |
+| `python -m kerasgen.cli.convert` (`kerasgen-convert`)   | `kerasgen.recipes.convert_recipe`      |
 | `python -m kerasgen.cli.train_digits_classifier`        | `kerasgen.metrics.extractors.train_digits_classifier` |
 | `python -m kerasgen.cli.studio` (`kerasgen-studio`)     | `kerasgen.studio.serve` (needs the `studio` extra) |
 

@@ -33,13 +33,13 @@ def main(argv):
     from kerasgen.cli import fail
 
     import kerasgen  # noqa: F401  (checks the backend)
-    from kerasgen import convert
+    from kerasgen import recipes
 
     checkpoints = FLAGS.checkpoint
     if len(checkpoints) == 1 and "=" not in checkpoints[0]:
         checkpoints = checkpoints[0]
     try:
-        _, meta = convert.convert_recipe(
+        _, meta = recipes.convert_recipe(
             FLAGS.recipe, checkpoints=checkpoints or None, out=FLAGS.out,
             download=FLAGS.download, statistics_samples=FLAGS.statistics_samples)
     except (ValueError, FileNotFoundError, ImportError) as e:

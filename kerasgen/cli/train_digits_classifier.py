@@ -1,5 +1,5 @@
 """Re-create the shipped digits feature extractor: `python -m kerasgen.cli.train_digits_classifier`
-(writes `zoo/weights/digits_classifier`; see `kerasgen.metrics.extractors`)."""
+(writes `kerasgen/metrics/weights/digits_classifier`; see `kerasgen.metrics.extractors`)."""
 
 from absl import app, flags
 

@@ -35,16 +35,10 @@ import os
 import numpy as np
 import keras
 
+from kerasgen.utils import sha256_of
+
 GENERATOR_STEM = "200_gen_params.jl"
 DISCRIMINATOR_STEM = "200_discrim_params.jl"
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def git_blob_sha1(path):
@@ -173,7 +167,7 @@ def read_network_arrays(spec, directory, stem):
     for (name, shape, _), path in zip(spec, paths):
         arrays.append(read_array(path, shape, name=name))
         sources.append({"file": os.path.basename(path), "parameter": name,
-                        "shape": list(shape), "sha256": _sha256(path),
+                        "shape": list(shape), "sha256": sha256_of(path),
                         "git_blob": git_blob_sha1(path)})
     return arrays, sources
 

@@ -1,7 +1,8 @@
 """Feature extractors for the sample-quality metrics, and `image_metrics`.
 
 * `digits_extractor()`: the 128-d `features` layer of a small CNN trained on the digits' train and
-  val splits (97.1 % test accuracy); its weights ship in `zoo/weights/digits_classifier` and
+  val splits (97.1 % test accuracy); its weights ship beside this module, in
+  `kerasgen/metrics/weights/digits_classifier` (the metric's own network, not a zoo model), and
   `python -m kerasgen.cli.train_digits_classifier` re-creates them. It lets the digits models be
   judged offline.
 * `inception_extractor()`: InceptionV3's 2048-d pool features, the FID network.
@@ -33,9 +34,10 @@ def digits_classifier(num_classes=10):
 
 
 def digits_classifier_dir():
-    from kerasgen import weights
+    """The folder of the shipped digits classifier's weights (inside this package)."""
+    import os
 
-    return weights.shipped_preset_dir(DIGITS_CLASSIFIER)
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "weights", DIGITS_CLASSIFIER)
 
 
 def train_digits_classifier(out_dir=None, epochs=60, seed=0, verbose=0):

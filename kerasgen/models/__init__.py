@@ -1,19 +1,22 @@
 """The model families; each is a `keras.Model` subclass that overrides `train_step`.
 
-`base.GenerativeModel` holds the contract; `translation.TranslationModel` is the shared base of
-the image-to-image families. Each family module also holds its network builders.
+`base.GenerativeModel` holds the contract; `density.DensityModel` is the shared base of the
+likelihood families and `translation.TranslationModel` of the image-to-image ones, whose shared
+networks live in `image_to_image`; `matching` is the matched warm start of CycleGAN's
+pixel-mixing generators. Each family module also holds its own network builders.
 """
 
 from kerasgen.models.base import GenerativeModel
 from kerasgen.models.density import DensityModel
-from kerasgen.models.cyclegan import CycleGAN, patchgan_discriminator, resnet_generator
+from kerasgen.models.cyclegan import CycleGAN
+from kerasgen.models.image_to_image import patchgan_discriminator, resnet_generator, unet_generator
 from kerasgen.models.gan import (DCGAN, GAN, dcgan_discriminator, dcgan_generator,
                                  mlp_discriminator, mlp_generator)
 from kerasgen.models.layers import ReflectionPadding2D, gan_initializer, instance_norm
 from kerasgen.models.mixture import MixtureModel
 from kerasgen.models.nade import NADE, NADELayer
 from kerasgen.models.rbm import RBM, RBMLayer
-from kerasgen.models.pix2pix import Pix2Pix, conditional_patchgan, unet_generator
+from kerasgen.models.pix2pix import Pix2Pix, conditional_patchgan
 from kerasgen.models.frames import FrameGAN, FramePredictor, frame_discriminator, frame_predictor
 from kerasgen.models.superres import (SRGAN, SRResNet, SubPixelUpsampling, srgan_discriminator,
                                       srresnet_generator)

@@ -38,6 +38,7 @@ import tensorflow as tf
 import keras
 
 from kerasgen import optimizers as optimizers_lib
+from kerasgen import preset_format
 from kerasgen.utils import check_positive_int, write_atomically
 
 
@@ -429,9 +430,7 @@ class GenerativeModel(keras.Model):
             >>> model.generate(4, seed=0).shape
             (4, 8, 8, 1)
         """
-        from kerasgen import presets
-
-        model = presets.load(preset, **kwargs)
+        model = preset_format.load_preset(preset, **kwargs)
         if not isinstance(model, cls):
             raise ValueError(f"Preset {preset!r} holds a {type(model).__name__}, not a "
                              f"{cls.__name__}; use kerasgen.load({preset!r}) or "
@@ -441,7 +440,5 @@ class GenerativeModel(keras.Model):
     def save_to_preset(self, preset_dir, metadata=None, include_optimizer=True):
         """Writes this model as a preset directory (config.json, model.weights.h5,
         metadata.json), atomically; `from_preset(preset_dir)` reads it back."""
-        from kerasgen import presets
-
-        return presets.save_preset(self, preset_dir, metadata=metadata,
-                                   include_optimizer=include_optimizer)
+        return preset_format.save_preset(self, preset_dir, metadata=metadata,
+                                         include_optimizer=include_optimizer)

@@ -159,8 +159,20 @@ class DensityModel(GenerativeModel):
 
     # ------------------------------------------------------------------ sampling and serving
     def sample(self, num_samples, seed=None):
-        """`num_samples` draws x ~ p(x) in the data's support (NumPy float32)."""
-        raise NotImplementedError
+        """`num_samples` draws x ~ p(x) in the data's support (NumPy float32): by default
+        `generate`, whose latents are the uniforms `generate_from_latents` transforms."""
+        return self.generate(num_samples, seed=seed)
+
+    def serving_endpoints(self):
+        """`log_prob` (x -> nats) and `sample` (uniforms u of shape (n, latent_dim) -> samples),
+        for the families whose `generate_from_latents` maps uniforms to exact draws."""
+
+        def sample(u):
+            return {"samples": self.generate_from_latents(u)}
+
+        return {"log_prob": self.log_prob_endpoint(),
+                "sample": (sample, [tf.TensorSpec((None, self.latent_dim), tf.float32,
+                                                  name="u")])}
 
     def log_prob_endpoint(self):
         """`(fn, [spec])` of the `log_prob` serving signature: `x` -> `log_prob` (nats)."""

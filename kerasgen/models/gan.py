@@ -49,6 +49,7 @@ import tensorflow as tf
 import keras
 
 from kerasgen import augment as augment_lib
+from kerasgen import editing
 from kerasgen import losses as losses_lib
 from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.base import GenerativeModel
@@ -462,26 +463,18 @@ class GAN(GenerativeModel):
         return z
 
     def interpolate_latents(self, z0, z1, steps=8, spherical=False):
-        """Samples along the path from latent z0 to latent z1 (linear, or spherical).
+        """Samples along the path from latent z0 to latent z1 (`kerasgen.editing.
+        interpolate_latents`: linear, or on the great circle, which suits Gaussian latents).
 
         Args:
             z0, z1: latent vectors of shape (latent_dim,).
-            steps: number of points, ends included.
-            spherical: interpolate on the great circle (suits Gaussian latents).
+            steps: number of points, ends included (2 to 64).
         Returns:
             NumPy array (steps,) + sample_shape.
         """
-        if int(steps) < 2:
-            raise ValueError(f"`steps` must be >= 2, got {steps}.")
         z0, z1 = self._check_latent(z0, "z0"), self._check_latent(z1, "z1")
-        t = np.linspace(0.0, 1.0, int(steps), dtype=np.float32)[:, None]
-        path = (1 - t) * z0 + t * z1
-        if spherical:
-            cos = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1) + 1e-12)
-            omega = np.arccos(np.clip(cos, -1.0, 1.0))
-            if omega >= 1e-6:
-                path = (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
-        return keras.ops.convert_to_numpy(self.generate_from_latents(path.astype(np.float32)))
+        path = editing.interpolate_latents(z0, z1, steps, spherical=spherical)
+        return keras.ops.convert_to_numpy(self.generate_from_latents(path))
 
     def latent_arithmetic(self, positive, negative, base=None):
         """The lecture's "arithmetic in latent space": mean(positive) - mean(negative) + base.
@@ -613,22 +606,16 @@ class GAN(GenerativeModel):
         See `kerasgen.editing.project` (encoder guess refined by optimization; `kwargs`:
         restarts, prior_weight, seed, learning_rate, time_limit).
         """
-        from kerasgen import editing
-
         return editing.project(self, images, steps=steps, encoder=encoder, **kwargs)
 
     def edit(self, image=None, mask=None, target=None, **kwargs):
         """Moves `image` (or a latent `z=`) on the manifold until it matches the strokes
         (`mask`, `target`); returns `(z, edited)`. See `kerasgen.editing.edit`."""
-        from kerasgen import editing
-
         return editing.edit(self, image, mask, target, **kwargs)
 
     def interpolate_images(self, x0, x1, steps=8, **kwargs):
         """Generations along the latent path between the projections of two images.
         See `kerasgen.editing.interpolate_images`."""
-        from kerasgen import editing
-
         return editing.interpolate_images(self, x0, x1, steps=steps, **kwargs)
 
 

@@ -155,7 +155,6 @@ def spectral_norm_layers(model):
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
-@keras.saving.register_keras_serializable(package="kerasgen")
 class PositionMap(keras.layers.Layer):
     """A learned linear map of the positions of a (batch, positions, features) tensor.
 

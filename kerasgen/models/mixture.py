@@ -33,7 +33,6 @@ marginal is taken from the current parameters (an empirical-Bayes choice).
 
 import math
 
-import numpy as np
 import tensorflow as tf
 import keras
 import tensorflow_probability as tfp
@@ -385,14 +384,3 @@ class MixtureModel(DensityModel):
             eps = tfd.Normal(0.0, 1.0).quantile(tf.clip_by_value(v, 1e-6, 1 - 1e-6))
             x = tf.gather(layer.loc, component) + tf.gather(layer.scale(), component) * eps
         return tf.reshape(x, (-1,) + self.sample_shape)
-
-    def sample(self, num_samples, seed=None):
-        return self.generate(num_samples, seed=seed)
-
-    def serving_endpoints(self):
-        def sample(u):
-            return {"samples": self.generate_from_latents(u)}
-
-        return {"log_prob": self.log_prob_endpoint(),
-                "sample": (sample, [tf.TensorSpec((None, self.latent_dim), tf.float32,
-                                                  name="u")])}

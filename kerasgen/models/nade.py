@@ -314,14 +314,3 @@ class NADE(DensityModel):
         rows = tf.repeat(tf.range(batch)[:, None], self.event_size, axis=1)
         x = tf.scatter_nd(tf.stack([rows, dims], -1), levels, (batch, self.event_size))
         return tf.reshape(x, (-1,) + self.sample_shape)
-
-    def sample(self, num_samples, seed=None):
-        return self.generate(num_samples, seed=seed)
-
-    def serving_endpoints(self):
-        def sample(u):
-            return {"samples": self.generate_from_latents(u)}
-
-        return {"log_prob": self.log_prob_endpoint(),
-                "sample": (sample, [tf.TensorSpec((None, self.latent_dim), tf.float32,
-                                                  name="u")])}

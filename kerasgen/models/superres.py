@@ -35,6 +35,7 @@ import keras
 
 from kerasgen import losses as losses_lib
 from kerasgen import optimizers as optimizers_lib
+from kerasgen import preset_format
 from kerasgen.models.layers import BatchNormalization
 from kerasgen.models.translation import TranslationModel
 
@@ -303,9 +304,7 @@ class SRResNet(TranslationModel):
     def initialize_from(self, preset):
         """Copies the generator weights of a trained SRResNet/SRGAN preset (a recipe name or a
         preset directory): how the paper starts SRGAN. Raises ValueError when they differ."""
-        from kerasgen import presets
-
-        source = presets.load(preset)
+        source = preset_format.load_preset(preset)
         if not isinstance(source, SRResNet):
             raise ValueError(f"Preset {preset!r} holds a {type(source).__name__}, not an "
                              "SRResNet or SRGAN generator.")

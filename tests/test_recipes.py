@@ -1,23 +1,20 @@
-"""The zoo: recipes, presets, weight resolution (shipped, cache, URL over a local HTTP server),
-the training library function with resume, and the absl scripts' error handling."""
+"""The zoo (kerasgen.recipes): the recipe registry, presets, weight resolution (shipped, cache,
+URL over a local HTTP server) and every shipped preset being what its recipe makes."""
 
 import functools
 import hashlib
 import http.server
 import json
 import os
-import re
-import subprocess
-import sys
 import threading
 
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 import kerasgen
-from kerasgen import presets, recipes, training, weights
+from kerasgen import preset_format, recipes, training
+from kerasgen.recipes import registry, weights
 
 
 @pytest.fixture
@@ -49,7 +46,7 @@ def test_unknown_and_unsafe_names_are_refused(kerasgen_home):
         with pytest.raises((ValueError, FileNotFoundError), match="Preset directory|Invalid|contains '..'"):
             kerasgen.load(bad)
     with pytest.raises(ValueError, match="Invalid recipe name"):
-        weights.cache_dir("../../etc")
+        recipes.get_recipe("../../etc")
 
 
 def test_missing_weights_error_names_recipe_cache_and_command(kerasgen_home):
@@ -66,7 +63,7 @@ def test_missing_weights_error_names_recipe_cache_and_command(kerasgen_home):
 # ------------------------------------------------------------------------------ presets
 def test_save_preset_and_load_directory(tmp_path):
     model = tiny_gan()
-    path = presets.save_preset(model, tmp_path / "preset", metadata={"dataset": "toy"})
+    path = preset_format.save_preset(model, tmp_path / "preset", metadata={"dataset": "toy"})
     assert sorted(os.listdir(path)) == ["config.json", "metadata.json", "model.weights.h5"]
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".tmp")]
     meta = json.load(open(os.path.join(path, "metadata.json")))
@@ -89,7 +86,7 @@ def test_from_preset_and_save_to_preset(tmp_path):
 
 def test_preset_config_is_flat_and_editing_it_takes_effect(tmp_path):
     model = tiny_gan()
-    path = presets.save_preset(model, tmp_path / "p")
+    path = preset_format.save_preset(model, tmp_path / "p")
     config_path = os.path.join(path, "config.json")
     config = json.load(open(config_path))
     assert "generator" not in config["config"] and "discriminator" not in config["config"]
@@ -146,7 +143,7 @@ def test_the_seed_reaches_every_recipe_family(tmp_path):
 
 def test_preset_naming_a_foreign_class_is_refused(tmp_path):
     model = tiny_gan()
-    path = presets.save_preset(model, tmp_path / "p")
+    path = preset_format.save_preset(model, tmp_path / "p")
     config = json.load(open(os.path.join(path, "config.json")))
     config["module"] = "os"
     config["class_name"] = "system"
@@ -157,7 +154,7 @@ def test_preset_naming_a_foreign_class_is_refused(tmp_path):
 
 def test_cache_is_used_when_nothing_is_shipped(kerasgen_home):
     model = kerasgen.load("gan_mnist", weights=None)
-    presets.save_preset(model, kerasgen_home / "gan_mnist")
+    preset_format.save_preset(model, kerasgen_home / "gan_mnist")
     again = kerasgen.load("gan_mnist")
     np.testing.assert_array_equal(again.generate(2, seed=1), model.generate(2, seed=1))
 
@@ -202,7 +199,7 @@ def remote_recipe(tmp_path, kerasgen_home, monkeypatch):
               "weights": {"url": server.url + "/good.weights.h5",
                           "sha256": hashlib.sha256(good).hexdigest()}}
     table["remote_gan"] = recipe
-    monkeypatch.setattr(recipes, "_RECIPES", table)
+    monkeypatch.setattr(registry, "_RECIPES", table)
     yield recipe, model, server
     server.close()
 
@@ -242,185 +239,6 @@ def test_offline_mode_never_touches_the_network(remote_recipe, kerasgen_home, mo
     assert server.requests == 0
 
 
-# ------------------------------------------------------------------------------ training
-def test_train_resume_restores_every_optimizer(tmp_path):
-    model_dir = str(tmp_path / "run")
-    model, info = training.train_and_evaluate("gan_digits", model_dir, steps=6,
-                                              checkpoint_every=3, batch_size=16, verbose=0)
-    assert int(model.d_optimizer.iterations.numpy()) == 6
-    assert [s for s, _ in training.list_checkpoints(model_dir)] == [3, 6]
-    resumed, info = training.train_and_evaluate("gan_digits", model_dir, steps=9,
-                                                checkpoint_every=3, batch_size=16, verbose=0)
-    # resumed from step 6: both optimizers carry on from their saved counters
-    assert int(resumed.d_optimizer.iterations.numpy()) == 9
-    assert int(resumed.g_optimizer.iterations.numpy()) == 9
-    loaded = kerasgen.load(model_dir)
-    np.testing.assert_array_equal(loaded.generate(3, seed=0), resumed.generate(3, seed=0))
-    # checkpoints of another configuration are not resumed: the error names the dir and field
-    other = recipes.recipe_with("gan_digits", model={"latent_dim": 5})
-    before = training.list_checkpoints(model_dir)
-    with pytest.raises(ValueError, match=r"(?s)run'.*another model"):
-        training.train_and_evaluate("gan_digits", model_dir, steps=12, checkpoint_every=3,
-                                    batch_size=16, verbose=0, recipe=other)
-    assert training.list_checkpoints(model_dir) == before  # untouched
-
-
-def test_non_finite_loss_stops_with_step_and_keeps_last_checkpoint(tmp_path, monkeypatch):
-    # A real divergence: plain SGD with learning rate 100 blows up within a few steps.
-    table = dict(recipes.recipes())
-    sgd = {"class_name": "SGD", "config": {"learning_rate": 100.0}}
-    table["diverging_gan"] = {
-        "name": "diverging_gan", "description": "diverges", "family": "GAN",
-        "model": {"latent_dim": 3, "sample_shape": [2], "hidden_units": [8]},
-        "compile": {"d_optimizer": sgd, "g_optimizer": sgd},
-        "data": {"builder": "toy", "mixture": "ring8"},
-    }
-    monkeypatch.setattr(recipes, "_RECIPES", table)
-    model_dir = str(tmp_path / "run")
-    with pytest.raises(training.NonFiniteLossError) as info:
-        training.train_and_evaluate("diverging_gan", model_dir, steps=50, checkpoint_every=1,
-                                    batch_size=8, verbose=0)
-    match = re.search(r"Loss '(d_loss|g_loss)' became (nan|inf|-inf) at step (\d+)",
-                      str(info.value))
-    assert match, str(info.value)
-    bad_step = int(match.group(3))
-    assert bad_step >= 2, "the test needs at least one good step before the divergence"
-    checkpoints = training.list_checkpoints(model_dir)
-    assert checkpoints and checkpoints[-1][0] == bad_step - 1  # nothing written after it
-    model = kerasgen.load("diverging_gan", weights=None)
-    weights.load_into(model, os.path.join(checkpoints[-1][1], "model.weights.h5"))
-    assert all(np.all(np.isfinite(w)) for w in model.get_weights())
-    assert not os.path.exists(os.path.join(model_dir, "preset"))
-
-
-def test_steps_per_execution_runs_exactly_the_requested_steps(tmp_path):
-    # 12 steps, a checkpoint every 6, 4 steps per execution: Keras runs whole executions, so the
-    # option is reduced to gcd(6, 4) = 2 rather than overrunning each epoch (3 x 4 = 12 > 6).
-    model, info = training.train_and_evaluate("gan_grid25", str(tmp_path / "run"), steps=12,
-                                              checkpoint_every=6, batch_size=16, verbose=0,
-                                              steps_per_execution=4)
-    assert model.steps_per_execution == 2
-    assert info["steps"] == info["steps_this_run"] == 12  # a GAN logs no "loss"
-    assert int(model.d_optimizer.iterations.numpy()) == 12
-    assert int(model.g_optimizer.iterations.numpy()) == 12
-    assert [step for step, _ in training.list_checkpoints(str(tmp_path / "run"))] == [6, 12]
-    with pytest.raises(ValueError, match="steps_per_execution"):
-        training.train_and_evaluate("gan_grid25", str(tmp_path / "bad"), steps=4,
-                                    steps_per_execution=0, verbose=0)
-    assert not os.path.exists(tmp_path / "bad")
-
-
-def _run_module(*args, timeout=300):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout)
-
-
-def test_scripts_reject_bad_flags_with_one_clear_line(tmp_path):
-    # the four runs are independent: run them side by side (each spends seconds importing TF)
-    runs = {
-        "recipe": ("kerasgen.cli.train", "--recipe=nope", f"--model_dir={tmp_path}/a"),
-        "steps": ("kerasgen.cli.train", "--recipe=gan_digits", f"--model_dir={tmp_path}/x",
-                  "--steps=-5"),
-        "version": ("kerasgen.cli.export", "--model=gan_digits", f"--export_dir={tmp_path}/e"),
-        "data": ("kerasgen.cli.train", "--recipe=gan_mnist", f"--model_dir={tmp_path}/b",
-                 f"--data={tmp_path}/missing"),
-    }
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    procs = {name: subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True, env=env)
-             for name, args in runs.items()}
-    results = {name: (p.communicate(timeout=300)[1], p.returncode) for name, p in procs.items()}
-    stderr, code = results["recipe"]
-    assert code != 0 and "Unknown recipe 'nope'" in stderr
-    stderr, code = results["steps"]
-    assert code != 0 and "steps" in stderr
-    assert not os.path.exists(tmp_path / "x" / "preset")
-    stderr, code = results["version"]
-    assert code != 0 and "version number" in stderr
-    stderr, code = results["data"]
-    assert code != 0 and "missing" in stderr
-
-
-# ------------------------------------------------------------------------------ serving
-def test_export_script_and_predict_request(tmp_path):
-    from tensorflow_serving.apis import predict_pb2
-
-    from kerasgen import serving
-
-    model_dir = str(tmp_path / "run")
-    model, _ = training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8,
-                                           verbose=0)
-    export_dir = str(tmp_path / "exports" / "gan" / "1")
-    result = _run_module("kerasgen.cli.export", f"--model={model_dir}", f"--export_dir={export_dir}")
-    assert result.returncode == 0, result.stderr
-    cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
-    if os.path.exists(cli):
-        shown = subprocess.run([cli, "show", "--all", "--dir", export_dir], capture_output=True,
-                               text=True, check=True).stdout
-        assert "signature_def['serving_default']" in shown and "samples" in shown
-    z = np.random.default_rng(0).normal(size=(2, model.latent_dim)).astype(np.float32)
-    request = predict_pb2.PredictRequest()
-    request.model_spec.name = "gan"
-    request.model_spec.signature_name = "serving_default"
-    request.inputs["z"].CopyFrom(tf.make_tensor_proto(z))
-    response = serving.predict(export_dir, request)
-    samples = tf.make_ndarray(response.outputs["samples"])
-    np.testing.assert_allclose(samples, model.generate_from_latents(z).numpy(), atol=1e-5)
-    for bad, match in ((z.astype(np.float64), "dtype"), (z[:, :2], "shape")):
-        request.inputs["z"].CopyFrom(tf.make_tensor_proto(bad))
-        with pytest.raises(ValueError, match=match):
-            serving.predict(export_dir, request)
-
-
-# ------------------------------------------------------------------------------ strategies
-def test_tpu_strategy_wiring(monkeypatch):
-    from kerasgen import distribute
-
-    calls = []
-
-    class FakeResolver:
-        def __init__(self, tpu=None):
-            calls.append(("resolver", tpu))
-
-    monkeypatch.setattr(tf.config, "experimental_connect_to_cluster",
-                        lambda r: calls.append(("connect", type(r).__name__)))
-    monkeypatch.setattr(tf.tpu.experimental, "initialize_tpu_system",
-                        lambda r: calls.append(("init", type(r).__name__)))
-    monkeypatch.setattr(tf.distribute, "TPUStrategy",
-                        lambda r: calls.append(("strategy", type(r).__name__)) or "tpu-strategy")
-    assert distribute.get_strategy("tpu", tpu="grpc://10.0.0.2:8470",
-                                   resolver_cls=FakeResolver) == "tpu-strategy"
-    assert calls == [("resolver", "grpc://10.0.0.2:8470"), ("connect", "FakeResolver"),
-                     ("init", "FakeResolver"), ("strategy", "FakeResolver")]
-    with pytest.raises(ValueError, match="Unknown strategy 'gpu'"):
-        distribute.get_strategy("gpu")
-    monkeypatch.delenv("TF_CONFIG", raising=False)
-    with pytest.raises(ValueError, match="TF_CONFIG"):
-        distribute.get_strategy("multi_worker")
-
-
-def test_evaluate_script_reports_image_metrics_beside_the_floor(tmp_path):
-    model_dir = str(tmp_path / "run")
-    _, info = training.train_and_evaluate("gan_digits", model_dir, steps=2, batch_size=8,
-                                          verbose=0)
-    result = _run_module("kerasgen.cli.evaluate", f"--model={model_dir}")
-    assert result.returncode == 0, result.stderr[-2000:]
-    summary, _, body = result.stdout.partition("\n")
-    figures = json.loads(body)
-    assert "fd" in summary and "(test vs train digits:" in summary
-    # training evaluated the same model with the same seed, and its preset records it
-    assert np.isclose(info["metric"]["fd"], figures["fd"])
-    meta = json.load(open(os.path.join(model_dir, "preset", "metadata.json")))
-    assert np.isclose(meta["metric"]["fd"], figures["fd"])
-    assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=gan_digits")
-    for key in ("fd", "kid", "precision", "recall", "density", "coverage"):
-        assert np.isfinite(figures[key]) and np.isfinite(figures["floor_" + key])
-    # an (almost) untrained generator is far from the data; the floor is the test-vs-train gap
-    assert figures["fd"] > figures["floor_fd"]
-    result = _run_module("kerasgen.cli.evaluate", "--model=gan_mnist")
-    assert result.returncode != 0 and "No pretrained weights" in result.stderr
-
 
 def test_every_recipe_builds_and_its_tfds_data_matches(monkeypatch):
     import tensorflow_datasets as tfds
@@ -456,7 +274,7 @@ def test_shipped_recipes_load_offline_and_carry_their_metric(kerasgen_home, monk
     for name in SHIPPED:
         assert rows[name]["weights_offline"], f"{name} has no shipped weights"
         model = kerasgen.load(name)
-        meta = json.load(open(os.path.join(weights.shipped_preset_dir(name), "metadata.json")))
+        meta = json.load(open(os.path.join(weights.shipped_dir(recipes.get_recipe(name)), "metadata.json")))
         assert meta["recipe"] == name and meta["metric"] and meta["command"]
         if name.startswith("cyclegan"):
             x = next(iter(kerasgen.data.digits("test", image_size=16, batch_size=4)))
@@ -491,7 +309,7 @@ def test_shipped_preset_is_its_recipe(name):
     """Recipes are the single source of truth: a shipped preset's model hyper-parameters are the
     recipe's, and its metadata names the training script's command for that recipe."""
     recipe = recipes.get_recipe(name)
-    folder = weights.shipped_preset_dir(name)
+    folder = weights.shipped_dir(recipes.get_recipe(name))
     config = json.load(open(os.path.join(folder, "config.json")))
     meta = json.load(open(os.path.join(folder, "metadata.json")))
     assert config["class_name"] == recipe["family"]

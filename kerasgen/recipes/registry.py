@@ -1,4 +1,5 @@
-"""The recipe registry: one file per recipe in `zoo/` (installed as `kerasgen.zoo`).
+"""The recipe registry: one file per recipe in `zoo/` (installed as `kerasgen.zoo`); the one place
+a recipe name is checked.
 
 A recipe file defines `RECIPE`, a plain dict, the single source of truth for a zoo model:
 
@@ -14,7 +15,8 @@ A recipe file defines `RECIPE`, a plain dict, the single source of truth for a z
         "weights": {"url": ..., "sha256": ...},  # optional; shipped ones live in zoo/weights/NAME
     }
 
-`python -m kerasgen.cli.train --recipe=NAME` trains it; the benches in `bench/` build their models
+`python -m kerasgen.cli.train --recipe=NAME` trains it (its data builder is one of
+`kerasgen.data.BUILDERS`); the benches in `bench/` build their models
 from it (`recipe_with` states a variation as a difference from the recipe, never a copy). Recipes
 are found by listing the `kerasgen.zoo` package: adding a file adds a model, and a lookup is one
 dictionary access.
@@ -28,7 +30,10 @@ import pkgutil
 import re
 import sys
 
+import keras
+
 from kerasgen import optimizers as optimizers_lib
+from kerasgen.models import FAMILIES, GenerativeModel
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _RECIPES = None
@@ -39,7 +44,7 @@ def zoo_package():
     try:
         return importlib.import_module("kerasgen.zoo")
     except ModuleNotFoundError:
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         init = os.path.join(root, "zoo", "__init__.py")
         if not os.path.isfile(init):
             raise
@@ -119,13 +124,11 @@ def recipe_with(name_or_recipe, model=None, compile=None, **fields):
 
 
 def model_class(family):
-    """The kerasgen family class a recipe names (one lookup in `kerasgen.models`)."""
-    from kerasgen import models
-
-    cls = getattr(models, str(family), None)
-    if not (isinstance(cls, type) and issubclass(cls, models.GenerativeModel)):
+    """The family class a recipe names: one lookup among Keras's registered objects."""
+    cls = keras.saving.get_registered_object(f"kerasgen>{family}")
+    if not (isinstance(cls, type) and issubclass(cls, GenerativeModel) and family in FAMILIES):
         raise ValueError(f"Unknown model family {family!r} in recipe; expected one of "
-                         f"{', '.join(models.FAMILIES)}.")
+                         f"{', '.join(FAMILIES)}.")
     return cls
 
 

@@ -1,0 +1,3 @@
+"""kerasgen's version; this module imports nothing, so packaging tools can read it."""
+
+__version__ = "0.2.0"
