@@ -195,17 +195,18 @@ def read_t7(path):
 
 # ------------------------------------------------------------------------------ modules
 def _typename(obj):
-    name = obj.torch_typename() if hasattr(obj, "torch_typename") else None
-    if isinstance(name, bytes):
-        name = name.decode("latin-1")
-    return name or type(obj).__name__
+    """A Torch object's class name, or the Python type of anything else (a table: dict)."""
+    if type(obj).__name__ != "TorchObject":  # torchfile's tables answer every attribute
+        return type(obj).__name__
+    name = obj.torch_typename()
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
 
 
 def _fields(module):
     """A module's table with str keys."""
-    table = getattr(module, "_obj", None)
-    if not isinstance(table, dict):
+    if type(module).__name__ != "TorchObject" or not isinstance(module._obj, dict):
         return {}
+    table = module._obj
     return {(k.decode("latin-1") if isinstance(k, bytes) else k): v for k, v in table.items()}
 
 
