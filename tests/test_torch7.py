@@ -253,3 +253,20 @@ def test_sampling_option_errors():
                    layout="theano")
     with pytest.raises(ValueError, match="spatial latents are not possible"):
         theano.generate(1, seed=0, latent_size=2)
+
+
+def test_batch_statistics_survive_export_and_keras_round_trip(tmp_path):
+    import keras
+    import tensorflow as tf
+
+    model = small_model(batch_statistics=True, noise="uniform", seed=0)
+    dcgan_torch7.load_torch7_generator(model, write(tmp_path, small_weights(seed=10), "older"))
+    z = np.random.default_rng(11).uniform(-1, 1, (5, 8)).astype(np.float32)
+    expected = np.asarray(model.generate_from_latents(z))
+    model.export(str(tmp_path / "saved"))
+    served = tf.saved_model.load(str(tmp_path / "saved")).signatures["serving_default"](
+        z=tf.constant(z))
+    np.testing.assert_allclose(served["samples"].numpy(), expected, atol=1e-6)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    np.testing.assert_allclose(np.asarray(loaded.generate_from_latents(z)), expected, atol=1e-6)

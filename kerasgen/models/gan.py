@@ -659,14 +659,15 @@ class DCGAN(GAN):
         kernel_size: convolution kernel size (4 here; the paper's code used 5).
         extra_layers: stride-1 3x3 convolutions at the finest hidden resolution of both
             networks (see `dcgan_generator`).
-        layout: "kerasgen" (default), "pytorch" (the DCGAN of pytorch/examples) or "theano"
-            (the paper's code, Newmu/dcgan_code): the layers of that implementation exactly
+        layout: "kerasgen" (default), "pytorch" (the DCGAN of pytorch/examples), "theano"
+            (the paper's code, Newmu/dcgan_code) or "torch7" (the authors' Torch code,
+            soumith/dcgan.torch): the layers of that implementation exactly
             (see `dcgan_generator`), so that its published weights convert
             (`kerasgen.convert`; the `dcgan_svhn` preset is the paper's SVHN model).
         generator, discriminator: networks to use instead of the builders.
         noise: the prior of z, for training and sampling: "normal" (N(0, I), default) or
-            "uniform" (U[-1, 1] per coordinate; dcgan.torch's `noise=uniform`, the paper's
-            LSUN runs).
+            "uniform" (U[-1, 1] per coordinate: the DCGAN paper's prior, dcgan.torch's
+            `noise=uniform`).
         batch_statistics: `generate` (and `generate_from_latents`, interpolation, export)
             normalize each batch norm with the statistics of the batch being generated, as
             dcgan.torch's `generate.lua` and the paper's code sampled (the network left in
