@@ -52,6 +52,7 @@ from kerasgen import augment as augment_lib
 from kerasgen import editing
 from kerasgen import losses as losses_lib
 from kerasgen import optimizers as optimizers_lib
+from kerasgen.models import dcgan_sampling
 from kerasgen.models.base import GenerativeModel
 from kerasgen.models.layers import (BatchNormalization, SpectralNormalization, conv2d_transpose,
                                      gan_initializer, spectral_norm_layers)
@@ -109,8 +110,8 @@ def _check_image_size(image_size):
     return int(math.log2(image_size)) - 2  # number of 2x up/down-samplings from 4x4
 
 
-#: DCGAN layouts: kerasgen's own, and the layers of two reference implementations
-DCGAN_LAYOUTS = ("kerasgen", "pytorch", "theano")
+#: DCGAN layouts: kerasgen's own, and the layers of three reference implementations
+DCGAN_LAYOUTS = ("kerasgen", "pytorch", "theano", "torch7")
 
 
 def _dcgan_layout(layout):
@@ -120,9 +121,10 @@ def _dcgan_layout(layout):
                          f"got {layout!r}.")
     if layout == "kerasgen":
         return True, {}, "same"
-    # pytorch/examples: BatchNorm2d(eps=1e-5, momentum=0.1); dcgan_code: batchnorm(e=1e-8) with
+    # pytorch/examples: BatchNorm2d(eps=1e-5, momentum=0.1); dcgan.torch ("torch7"): Torch's
+    # SpatialBatchNormalization, the same eps and momentum; dcgan_code: batchnorm(e=1e-8) with
     # batch statistics only (its moving statistics are estimated by kerasgen.convert)
-    epsilon = 1e-5 if layout == "pytorch" else 1e-8
+    epsilon = 1e-8 if layout == "theano" else 1e-5
     return False, {"epsilon": epsilon, "momentum": 0.9}, "symmetric"
 
 
@@ -139,8 +141,10 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
             1e-5 and momentum 0.1) or "theano" (Newmu/dcgan_code, the paper's code: no biases,
             batch norm epsilon 1e-8 over each of the 4*4*C projected units rather than per
             channel, symmetric padding (k - 1) // 2, which for its 5x5 kernels differs from
-            Keras "same"). The "pytorch" and "theano" layouts are what `kerasgen.convert` loads
-            the references' weights into.
+            Keras "same") or "torch7" (soumith/dcgan.torch, Lua Torch: "pytorch" plus a bias on
+            the layers no batch norm follows, G's output and D's first and last layers, which
+            its 2015 files carry; a file without biases loads zeros there). These layouts are
+            what `kerasgen.convert` loads the references' weights into.
         extra_layers: stride-1 3x3 convolutions (with batch norm and ReLU) before the output
             layer, as the `n_extra_layers` of the WGAN authors' DCGAN code: depth for small
             images, where the pyramid from 4x4 is short (8 px: one step).
@@ -179,7 +183,8 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
             h = BatchNormalization(name=f"extra_bn_{i}")(h)
         h = keras.layers.ReLU()(h)
     x = conv2d_transpose(h, channels, kernel_size, strides=2, padding=padding,
-                         use_bias=use_bias, kernel_initializer=init, name="to_image")
+                         use_bias=use_bias or layout == "torch7", kernel_initializer=init,
+                         name="to_image")
     x = keras.layers.Activation("tanh", dtype="float32", name="tanh")(x)
     return keras.Model(z, x, name=name)
 
@@ -211,7 +216,8 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
             h = keras.layers.ZeroPadding2D((kernel_size - 1) // 2, name=f"conv_{i}_pad")(h)
         h = _normalized(keras.layers.Conv2D(filters, kernel_size, strides=2,
                                             padding="valid" if padding == "symmetric" else "same",
-                                            use_bias=use_bias and not (batch_norm and i > 0),
+                                            use_bias=(use_bias or layout == "torch7")
+                                            and not (batch_norm and i > 0),
                                             kernel_initializer=init, name=f"conv_{i}"),
                         spectral_norm)(h)
         if batch_norm and i > 0:
@@ -228,7 +234,8 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
         filters *= 2
     h = keras.layers.Flatten()(h)
     logit = _normalized(keras.layers.Dense(1, kernel_initializer=init, dtype="float32",
-                                           use_bias=use_bias, name="logit"), spectral_norm)(h)
+                                           use_bias=use_bias or layout == "torch7",
+                                           name="logit"), spectral_norm)(h)
     return keras.Model(x, logit, name=name)
 
 
@@ -639,13 +646,26 @@ class DCGAN(GAN):
         kernel_size: convolution kernel size (4 here; the paper's code used 5).
         extra_layers: stride-1 3x3 convolutions at the finest hidden resolution of both
             networks (see `dcgan_generator`).
-        layout: "kerasgen" (default), "pytorch" (the DCGAN of pytorch/examples) or "theano"
-            (the paper's code, Newmu/dcgan_code): the layers of that implementation exactly
+        layout: "kerasgen" (default), "pytorch" (the DCGAN of pytorch/examples), "theano"
+            (the paper's code, Newmu/dcgan_code) or "torch7" (the authors' Torch code,
+            soumith/dcgan.torch): the layers of that implementation exactly
             (see `dcgan_generator`), so that its published weights convert
             (`kerasgen.convert`; the `dcgan_svhn` preset is the paper's SVHN model).
         generator, discriminator: networks to use instead of the builders.
+        noise: the prior of z, for training and sampling: "normal" (N(0, I), default) or
+            "uniform" (U[-1, 1] per coordinate: the DCGAN paper's prior, dcgan.torch's
+            `noise=uniform`).
+        batch_statistics: `generate` (and `generate_from_latents`, interpolation, export)
+            normalize each batch norm with the statistics of the batch being generated, as
+            dcgan.torch's `generate.lua` and the paper's code sampled (the network left in
+            training mode), instead of the moving statistics; each `batch_size` chunk of
+            `generate` is one batch. The moving statistics are left unchanged.
         d_steps, loss, r1_weight, r2_weight, pack, spectral_norm, augment, ema, truncation,
-            seed: as in `GAN`.
+            seed: as in `GAN` (`truncation` needs noise="normal").
+
+    `generate(n, latent_size=k)` with k > 1 draws a (k, k) map of latent vectors per sample and
+    returns larger images, (image_size / 4) * (k + 3) pixels (64 px: 80, 96, ... for k = 2, 3:
+    `generate.lua`'s `imsize`; see `kerasgen.models.dcgan_sampling`).
 
     Example:
         >>> model = DCGAN(image_size=16, channels=1, latent_dim=32, base_filters=8)
@@ -658,9 +678,14 @@ class DCGAN(GAN):
 
     def __init__(self, image_size=64, channels=3, latent_dim=100, base_filters=64,
                  batch_norm=True, kernel_size=4, layout="kerasgen", extra_layers=0,
-                 generator=None, discriminator=None, pack=1, spectral_norm=False, **kwargs):
+                 generator=None, discriminator=None, pack=1, spectral_norm=False,
+                 noise="normal", batch_statistics=False, **kwargs):
         custom = [n for n, net in (("generator", generator), ("discriminator", discriminator))
                   if net is not None]
+        if noise not in ("normal", "uniform"):
+            raise ValueError(f"`noise` must be 'normal' or 'uniform', got {noise!r}.")
+        if noise == "uniform" and kwargs.get("truncation") is not None:
+            raise ValueError("`truncation` truncates the normal prior; it needs noise='normal'.")
         if generator is None:
             generator = dcgan_generator(latent_dim, image_size, channels, base_filters,
                                         batch_norm, kernel_size, layout=layout,
@@ -678,7 +703,42 @@ class DCGAN(GAN):
         self.base_filters, self.batch_norm, self.kernel_size = base_filters, batch_norm, kernel_size
         self.extra_layers = int(extra_layers)
         self.layout = layout
+        self.noise, self.batch_statistics = noise, bool(batch_statistics)
         self.record_hyperparameters(
             image_size=image_size, channels=channels, latent_dim=self.latent_dim,
             base_filters=base_filters, batch_norm=batch_norm, kernel_size=kernel_size,
-            layout=layout, extra_layers=int(extra_layers), **self.shared_hyperparameters())
+            layout=layout, extra_layers=int(extra_layers), noise=noise,
+            batch_statistics=self.batch_statistics, **self.shared_hyperparameters())
+
+    def sample_latent(self, num_samples, seed=None, latent_size=1):
+        """z from the model's `noise` prior, (num_samples, latent_dim); with `latent_size=k` >
+        1 a latent map (num_samples, k, k, latent_dim) of independent draws."""
+        k = check_positive_int(latent_size, "latent_size")
+        count = num_samples if k == 1 else num_samples * k * k
+        if self.noise == "uniform":
+            seed = self.seed_generator if seed is None else seed
+            z = keras.random.uniform((count, self.latent_dim), -1.0, 1.0, seed=seed)
+        else:
+            z = super().sample_latent(count, seed=seed)
+        return z if k == 1 else keras.ops.reshape(z, (num_samples, k, k, self.latent_dim))
+
+    def generate_from_latents(self, z):
+        if self.batch_statistics or len(z.shape) == 4:
+            return dcgan_sampling.forward(self.sampling_generator, z, self.batch_statistics)
+        return super().generate_from_latents(z)
+
+    def generate(self, num_samples, seed=None, batch_size=256, latent_size=1):
+        """As `GAN.generate`; `latent_size=k` > 1 gives larger images from latent maps (see
+        the class docstring)."""
+        if check_positive_int(latent_size, "latent_size") == 1:
+            return super().generate(num_samples, seed=seed, batch_size=batch_size)
+        if self.discriminator_filter and self.discriminator_filter != 1.0:
+            raise ValueError("`discriminator_filter` judges image_size images; it cannot filter "
+                             "the larger images of `latent_size` > 1.")
+        num_samples = check_positive_int(num_samples, "num_samples")
+        batch_size = check_positive_int(batch_size, "batch_size")
+        z = self.sample_latent(num_samples, seed=self.seed_generator if seed is None else seed,
+                               latent_size=latent_size)
+        return np.concatenate([
+            keras.ops.convert_to_numpy(self.generate_from_latents(z[i : i + batch_size]))
+            for i in range(0, num_samples, batch_size)], axis=0)
