@@ -433,11 +433,18 @@ def test_download_of_a_published_checkpoint_without_hash_is_marked_unverified(tm
 
 
 @needs_torch
-def test_load_converts_a_pth_on_the_fly(tmp_path):
+def test_load_converts_a_pth_on_the_fly(tmp_path, monkeypatch):
+    from kerasgen.recipes import registry
+
+    # pytorch/examples' DCGAN (its README trains on LSUN): the LSUN recipe in layout "pytorch"
+    examples = recipes.recipe_with("dcgan_lsun", model={"layout": "pytorch",
+                                                        "batch_statistics": False})
+    monkeypatch.setattr(registry, "_RECIPES", dict(recipes.recipes(), dcgan_examples=dict(
+        examples, name="dcgan_examples")))
     g = _randomize(DCGANGenerator(nz=100, ngf=64, nc=3, image_size=64), 0)
     path = _save(g, tmp_path / "netG_epoch_24.pth")
     with pytest.warns(UserWarning, match="sha256"):
-        model = kerasgen.load("dcgan_lsun", weights=path)
+        model = kerasgen.load("dcgan_examples", weights=path)
     z = np.random.default_rng(0).standard_normal((2, 100)).astype("float32")
     with torch.no_grad():
         expected = _nchw_to_nhwc(g(torch.from_numpy(z)[:, :, None, None]))

@@ -255,7 +255,8 @@ def test_every_recipe_builds_and_its_tfds_data_matches(monkeypatch):
             assert tuple(batch.shape[1:]) == model.sample_shape, row["name"]
 
 
-def test_paper_recipes_without_weights_give_the_clear_error(kerasgen_home):
+def test_paper_recipes_without_weights_give_the_clear_error(kerasgen_home, monkeypatch):
+    monkeypatch.setenv("KERASGEN_OFFLINE", "1")  # the papers' hosts are not reachable here
     for name in ("dcgan_lsun", "dcgan_celeba", "wgan_lsun", "wgangp_cifar10", "gan_mnist",
                  "vae_mnist", "cyclegan_horse2zebra", "pix2pix_facades"):
         with pytest.raises(FileNotFoundError, match=f"--recipe={name}"):
@@ -319,3 +320,146 @@ def test_shipped_preset_is_its_recipe(name):
             f"{name}: preset {key}={config['config'][key]!r}, recipe {value!r}")
     assert meta["command"].startswith("python -m kerasgen.cli.train") and \
         f"--recipe={name}" in meta["command"], meta["command"]
+
+
+# ------------------------------------------------------------------------------ the papers' files
+TINY_T7 = dict(image_size=32, channels=3, latent_dim=8, base_filters=4)  # dcgan.torch, shrunk
+
+
+def _t7_recipe(url, data, **spec):
+    return {"name": "tiny_dcgan_torch7", "description": "test", "family": "DCGAN",
+            "model": dict(TINY_T7, layout="torch7", batch_statistics=True),
+            "checkpoints": {"generator": dict({
+                "url": url, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+                "format": "torch7"}, **spec)}}
+
+
+@pytest.fixture
+def published_t7(tmp_path, kerasgen_home, monkeypatch):
+    """A recipe whose dcgan.torch generator file is served on 127.0.0.1, as the papers' files
+    are served on the internet; returns (install(recipe_overrides), server, layers, files)."""
+    import torch7_writer as tw
+
+    served = tmp_path / "served"
+    served.mkdir()
+    layers = tw.random_generator_weights(8, 4, 3, 3, np.random.default_rng(0))
+    tw.save(served / "net_G.t7", tw.generator_object(layers, "older"))
+    good = (served / "net_G.t7").read_bytes()
+    (served / "cut_net_G.t7").write_bytes(good[: len(good) // 2])
+    (served / "big_net_G.t7").write_bytes(good * 3)
+    (served / "junk_net_G.t7").write_bytes(b"\x00" * len(good))
+    server = _Server(served)
+
+    def install(name="net_G.t7", **spec):
+        recipe = _t7_recipe(f"{server.url}/{name}", good, **spec)
+        table = dict(recipes.recipes(), tiny_dcgan_torch7=recipe)
+        monkeypatch.setattr(registry, "_RECIPES", table)
+        return recipe
+
+    yield install, server, layers, good
+    server.close()
+
+
+def _cache_leftovers(home):
+    return sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file()
+                  and not p.name.endswith(".lock")) if home.exists() else []
+
+
+def test_load_downloads_verifies_converts_and_caches_the_papers_generator(published_t7,
+                                                                         kerasgen_home):
+    import torch7_writer as tw
+
+    install, server, layers, _ = published_t7
+    install()
+    model = kerasgen.load("tiny_dcgan_torch7")
+    assert server.requests == 1
+    z = np.random.default_rng(1).standard_normal((6, 8)).astype(np.float32)
+    expected = tw.numpy_forward(layers, z, batch_statistics=True)  # the authors' sampler
+    np.testing.assert_allclose(model.generate_from_latents(z).numpy(), expected, atol=1e-4)
+    meta = recipes.read_metadata("tiny_dcgan_torch7")
+    record = meta["converted_from"][0]
+    assert meta["verified"] and record["layout"] == "older" and record["url"].startswith(
+        server.url)
+    assert (kerasgen_home / "tiny_dcgan_torch7" / "model.weights.h5").is_file()
+    again = kerasgen.load("tiny_dcgan_torch7", offline=True)  # the cache, no request
+    assert server.requests == 1
+    np.testing.assert_array_equal(again.generate(4, seed=3), model.generate(4, seed=3))
+
+
+@pytest.mark.parametrize("case,match", [
+    ("hash", "sha256 is [0-9a-f]{64}, expected"),
+    ("truncated", "expected [0-9,]+ .truncated or interrupted"),
+    ("http", "404"),
+    ("oversized", "larger than the [0-9,]+ bytes expected"),
+    ("malformed", "is not dcgan.torch's generator|Torch7 file"),
+])
+def test_a_bad_published_file_gives_one_clear_error_and_leaves_no_cache(
+        published_t7, kerasgen_home, case, match):
+    install, server, _, good = published_t7
+    if case == "hash":
+        install(sha256="0" * 64)
+    elif case == "truncated":
+        install("cut_net_G.t7")
+    elif case == "http":
+        install("missing_net_G.t7")
+    elif case == "oversized":
+        install("big_net_G.t7")
+    else:  # the right size and hash of a file that is no Torch7 generator
+        recipe = install("junk_net_G.t7")
+        recipe["checkpoints"]["generator"]["sha256"] = hashlib.sha256(
+            b"\x00" * len(good)).hexdigest()
+    with pytest.raises(ValueError, match=match) as info:
+        kerasgen.load("tiny_dcgan_torch7")
+    assert "net_G.t7" in str(info.value)  # names the file
+    leftovers = _cache_leftovers(kerasgen_home)
+    assert all(path.startswith("checkpoints/") for path in leftovers), leftovers
+    assert not (kerasgen_home / "tiny_dcgan_torch7").exists()
+    if case != "malformed":  # a verified download is kept for the next try; nothing else is
+        assert leftovers == []
+
+
+def test_offline_load_of_a_papers_model_fails_fast_with_the_url_cache_and_routes(
+        published_t7, kerasgen_home, monkeypatch):
+    import time
+
+    install, server, _, _ = published_t7
+    recipe = install()
+    monkeypatch.setenv("KERASGEN_OFFLINE", "1")
+    start = time.perf_counter()
+    with pytest.raises(FileNotFoundError) as info:
+        kerasgen.load("tiny_dcgan_torch7")
+    assert time.perf_counter() - start < 5
+    message = str(info.value)
+    assert recipe["checkpoints"]["generator"]["url"] in message
+    assert str(kerasgen_home / "tiny_dcgan_torch7") in message
+    assert "weights=PATH" in message and "kerasgen.cli.convert" in message
+    assert "--recipe=tiny_dcgan_torch7" in message and server.requests == 0
+
+
+def test_two_loads_at_once_end_with_one_valid_cache_entry(published_t7, kerasgen_home):
+    import concurrent.futures
+
+    install, server, _, _ = published_t7
+    install()
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        models = list(pool.map(lambda _: kerasgen.load("tiny_dcgan_torch7"), range(2)))
+    assert server.requests == 1  # the second waited for the first's entry
+    np.testing.assert_array_equal(models[0].generate(3, seed=0), models[1].generate(3, seed=0))
+    entries = [p.name for p in kerasgen_home.iterdir() if not p.name.startswith(".")]
+    assert sorted(entries) == ["checkpoints", "tiny_dcgan_torch7"]
+
+
+def test_weights_may_be_a_url_or_a_local_torch7_file(published_t7, kerasgen_home):
+    import torch7_writer as tw
+
+    install, server, layers, _ = published_t7
+    install()
+    z = np.random.default_rng(2).standard_normal((4, 8)).astype(np.float32)
+    expected = tw.numpy_forward(layers, z, batch_statistics=True)
+    with pytest.warns(UserWarning, match="no published hash was checked"):
+        from_url = kerasgen.load("tiny_dcgan_torch7", weights=f"{server.url}/net_G.t7")
+    np.testing.assert_allclose(from_url.generate_from_latents(z).numpy(), expected, atol=1e-4)
+    local = next((kerasgen_home / "downloads").rglob("net_G.t7"))
+    with pytest.warns(UserWarning, match="Converted Torch7 file net_G.t7"):
+        from_file = kerasgen.load("tiny_dcgan_torch7", weights=str(local))
+    np.testing.assert_allclose(from_file.generate_from_latents(z).numpy(), expected, atol=1e-4)

@@ -1,11 +1,16 @@
-"""DCGAN on CelebA faces at 64 px, via tfds 'celeb_a'."""
+"""DCGAN (Radford et al. 2016, arXiv:1511.06434) on CelebA faces at 64 px: the generator the
+authors published with their Torch code (soumith/dcgan.torch, `celebA_25_net_G.t7`), which
+`kerasgen.load("dcgan_celeba")` downloads, verifies by its published sha256, converts and caches;
+`layout="torch7"` is dcgan.torch's `main.lua` network exactly, sampled as its `generate.lua` does
+(batch statistics, N(0, I) noise). Trainable on tfds 'celeb_a'."""
 
 _ADAM = {"class_name": "Adam", "config": {"learning_rate": 2e-4, "beta_1": 0.5}}
 
 RECIPE = {
     "description": "DCGAN on CelebA faces 64x64 (tfds 'celeb_a')",
     "family": "DCGAN",
-    "model": {"image_size": 64, "channels": 3, "latent_dim": 100, "base_filters": 64},
+    "model": {"image_size": 64, "channels": 3, "latent_dim": 100, "base_filters": 64,
+              "layout": "torch7", "batch_statistics": True, "noise": "normal"},
     "compile": {"d_optimizer": _ADAM, "g_optimizer": _ADAM},
     "data": {"builder": "from_tfds", "name": "celeb_a", "split": "train", "image_size": 64,
              "channels": 3, "path_arg": "data_dir"},
@@ -28,9 +33,6 @@ RECIPE = {
             "size": 14_328_096,
             "format": "torch7",
             "converter": "kerasgen.convert.dcgan_torch7.load_torch7_generator",
-            "model": {"image_size": 64, "channels": 3, "latent_dim": 100,
-                      "base_filters": 64, "layout": "torch7",
-                      "batch_statistics": True, "noise": "normal"},
             "sampler": {"script": "generate.lua", "batch_statistics": True,
                         "noise": "normal", "batch_size": 32},
             "repository": "https://github.com/soumith/dcgan.torch",

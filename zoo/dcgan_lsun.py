@@ -1,12 +1,8 @@
-"""Radford et al. (2016) DCGAN on LSUN bedrooms at 64 px, via tfds 'lsun/bedroom'.
-
-The layers are those of the DCGAN of pytorch/examples (`layout="pytorch"`: no biases, PyTorch's
-batch-norm epsilon; its README trains on LSUN bedrooms), so the `netG_epoch_N.pth` /
-`netD_epoch_N.pth` files it writes convert: `kerasgen.load("dcgan_lsun", weights={"generator":
-"netG_epoch_24.pth"})` or `python -m kerasgen.cli.convert --recipe=dcgan_lsun
---checkpoint=netG=netG_epoch_24.pth --checkpoint=netD=netD_epoch_24.pth --out=DIR`. The example
-publishes no trained weights.
-"""
+"""DCGAN (Radford et al. 2016, arXiv:1511.06434) on LSUN bedrooms at 64 px: the generator the
+authors published with their Torch code (soumith/dcgan.torch, `bedrooms_4_net_G.t7`), which
+`kerasgen.load("dcgan_lsun")` downloads, verifies by its published sha256, converts and caches;
+`layout="torch7"` is dcgan.torch's `main.lua` network exactly, sampled as its `generate.lua` does
+(batch statistics, N(0, I) noise). Trainable on tfds 'lsun/bedroom'."""
 
 _ADAM = {"class_name": "Adam", "config": {"learning_rate": 2e-4, "beta_1": 0.5}}
 
@@ -14,7 +10,7 @@ RECIPE = {
     "description": "DCGAN (Radford 2016) on LSUN bedrooms 64x64 (tfds 'lsun/bedroom')",
     "family": "DCGAN",
     "model": {"image_size": 64, "channels": 3, "latent_dim": 100, "base_filters": 64,
-              "layout": "pytorch"},
+              "layout": "torch7", "batch_statistics": True, "noise": "normal"},
     "compile": {"d_optimizer": _ADAM, "g_optimizer": _ADAM},
     "data": {"builder": "from_tfds", "name": "lsun/bedroom", "split": "train",
              "image_size": 64, "channels": 3, "path_arg": "data_dir"},
@@ -24,8 +20,8 @@ RECIPE = {
     "steps": 150_000,
     "weights": {"url": None, "sha256": None},
     "source": {
-        "repository": "https://github.com/pytorch/examples (dcgan/main.py)",
-        "licence": "BSD 3-Clause License, Copyright (c) 2017, Pytorch contributors",
+        "repository": "https://github.com/soumith/dcgan.torch (main.lua, generate.lua)",
+        "licence": "BSD License, Copyright (c) 2015, Facebook, Inc.",
     },
     # soumith/dcgan.torch (the DCGAN authors' Torch code) published a trained generator. It converts
     # with kerasgen.convert.dcgan_torch7.load_torch7_generator into the DCGAN built from "model"
@@ -41,9 +37,6 @@ RECIPE = {
             "size": 14_328_096,
             "format": "torch7",
             "converter": "kerasgen.convert.dcgan_torch7.load_torch7_generator",
-            "model": {"image_size": 64, "channels": 3, "latent_dim": 100,
-                      "base_filters": 64, "layout": "torch7",
-                      "batch_statistics": True, "noise": "normal"},
             "sampler": {"script": "generate.lua", "batch_statistics": True,
                         "noise": "normal", "batch_size": 32},
             "repository": "https://github.com/soumith/dcgan.torch",

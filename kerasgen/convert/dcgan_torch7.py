@@ -46,14 +46,13 @@ their storage bounds checked (torchfile's own reader does not), and the whole fi
 sequence and every tensor (shape, dtype, finite values) are checked before any weight changes.
 """
 
-import hashlib
 import os
 import struct
 
 import numpy as np
-import keras
 
 from kerasgen.convert import dcgan_theano
+from kerasgen.utils import sha256_of
 
 #: Torch module types accepted in each role (`cudnn.` names: GPU-trained files)
 CONVOLUTION = ("nn.SpatialFullConvolution", "cudnn.SpatialFullConvolution")
@@ -77,14 +76,6 @@ def _torchfile():
         raise ImportError("Reading Torch7 .t7 files needs the torchfile package: pip install "
                           "torchfile (a pure-Python reader of the serialization).") from None
     return torchfile
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _storage_dtype(class_name):
@@ -424,7 +415,7 @@ def load_torch7_generator(model, path):
         variable.assign(np.ascontiguousarray(value, np.float32))
     if model.ema_generator is not None:
         model.ema_generator.set_weights(model.generator.get_weights())
-    return {"file": os.path.basename(path), "sha256": _sha256(path),
+    return {"file": os.path.basename(path), "sha256": sha256_of(path),
             "bytes": os.path.getsize(path),
             "layout": "older" if info["leading_view"] else "newer",
             "statistics": info["statistics"],

@@ -10,7 +10,7 @@ import shlex
 import sys
 
 from kerasgen import convert
-from kerasgen.convert import dcgan_theano, torch_checkpoints
+from kerasgen.convert import dcgan_theano, dcgan_torch7, torch_checkpoints
 from kerasgen.recipes import registry, weights
 
 
@@ -19,29 +19,12 @@ def _layout(model):
 
 
 def download_checkpoints(recipe):
-    """Downloads a recipe's published checkpoints (`recipe["checkpoints"]`) with
-    `keras.utils.get_file` into `$KERASGEN_HOME/checkpoints`; returns `{network: path}`.
-
-    A checkpoint with a published sha256 is checked against it; without one the file is
-    accepted and reported unverified (its sha256 goes to the preset's metadata)."""
-    import keras
-
-    specs = recipe.get("checkpoints") or {}
-    if not any(spec.get("url") for spec in specs.values()):
+    """Downloads a recipe's published checkpoints into `$KERASGEN_HOME/checkpoints/NAME/`
+    (`weights.fetch`: temporary file, size bound, published sha256 where there is one);
+    returns `{network: path}`."""
+    kind, paths = weights.fetch(recipe, offline=False)
+    if kind != "checkpoints":
         raise ValueError(f"Recipe {recipe.get('name')!r} lists no published checkpoints.")
-    paths = {}
-    for network, spec in specs.items():
-        if not spec.get("url"):
-            continue
-        fname = f"{recipe['name']}_{network}_{os.path.basename(spec['url'])}"
-        try:
-            paths[network] = keras.utils.get_file(
-                fname=fname, origin=spec["url"], cache_dir=weights.home(),
-                cache_subdir="checkpoints", file_hash=spec.get("sha256"),
-                hash_algorithm="sha256")
-        except Exception as e:
-            raise ValueError(f"Download of {spec['url']} for {recipe['name']}/{network} "
-                             f"failed: {e}") from e
     return paths
 
 
@@ -54,13 +37,16 @@ def convert_recipe(name, checkpoints=None, out=None, download=False, command=Non
     """Converts published weights into a recipe's model; writes a preset when `out` is given.
 
     Args:
-        name: a recipe name or dict (its model must have layout "pytorch" or "theano").
-        checkpoints: PyTorch checkpoint path(s) (see `parse_checkpoints`), or for the "theano"
-            layout the directory holding the published `.npy` arrays.
+        name: a recipe name or dict (its model must have layout "pytorch", "torch7" or
+            "theano").
+        checkpoints: PyTorch checkpoint path(s) (see `parse_checkpoints`), for the "torch7"
+            layout the dcgan.torch generator file (a path or `{"generator": path}`), or for the
+            "theano" layout the directory holding the published `.npy` arrays.
         out: preset directory to write (atomically), or None.
         download: fetch the recipe's published checkpoints instead (needs the network).
         command: the command recorded in the metadata (default: this process's arguments).
-        statistics_samples: latent draws used to estimate batch-norm statistics ("theano").
+        statistics_samples: latent draws used to estimate batch-norm statistics ("theano",
+            "torch7").
 
     Returns:
         `(model, metadata)`.
@@ -89,6 +75,30 @@ def convert_recipe(name, checkpoints=None, out=None, download=False, command=Non
         meta["batch_norm_statistics"] = dcgan_theano.estimate_statistics(
             model, num_samples=statistics_samples)
         meta["inference_vs_batch_statistics"] = dcgan_theano.batch_statistics_gap(model)
+    elif layout == "torch7":
+        if download:
+            checkpoints = download_checkpoints(recipe)
+        if isinstance(checkpoints, dict):
+            checkpoints = checkpoints.get("generator")
+        if checkpoints is None:
+            raise ValueError("Pass --checkpoint=FILE (the dcgan.torch *_net_G.t7 file) or "
+                             "--download.")
+        record = dcgan_torch7.load_torch7_generator(model, checkpoints)
+        spec = (recipe.get("checkpoints") or {}).get("generator") or {}
+        if spec.get("url"):
+            record["url"] = spec["url"]
+        published = spec.get("sha256")
+        if published and published != record["sha256"]:
+            raise ValueError(f"Torch7 file {record['file']} has sha256 {record['sha256']}, but "
+                             f"the recipe's published hash is {published}.")
+        record["network"] = "generator"
+        record["verified"] = bool(published)
+        meta["converted_from"] = [record]
+        meta["verified"] = record["verified"]
+        meta["sampler"] = spec.get("sampler", {})
+        meta["batch_norm_statistics"] = dcgan_torch7.estimate_statistics(
+            model, num_samples=statistics_samples)
+        meta["networks_not_converted"] = ["discriminator"]
     elif layout == "pytorch":
         if download:
             checkpoints = download_checkpoints(recipe)
@@ -112,7 +122,7 @@ def convert_recipe(name, checkpoints=None, out=None, download=False, command=Non
             n for n in torch_checkpoints.KEY_MAPS[type(model).__name__] if n not in converted)
     else:
         raise ValueError(f"Recipe {name!r} has layout={layout!r}: only recipes built with "
-                         "layout='pytorch' or 'theano' take published weights.")
+                         "layout='pytorch', 'torch7' or 'theano' take published weights.")
     if out is not None:
         model.save_to_preset(os.fspath(out), metadata=meta, include_optimizer=False)
     return model, meta

@@ -2,23 +2,37 @@
 
 A recipe's weights resolve in this order: the preset shipped inside the package
 (`kerasgen/zoo/weights/NAME/`), the cache (`$KERASGEN_HOME/NAME/`, default `~/.keras/kerasgen`),
-then the recipe's URL through `keras.utils.get_file` with its sha256 (downloaded into a temporary
-directory and moved into the cache only once the hash matched). When none is available the error
-names the recipe, the cache path and the command that trains the weights; random weights are never
-returned for `weights="pretrained"`.
+then a download: the recipe's `weights` URL (a kerasgen `.weights.h5`), or the papers' own files
+listed under `checkpoints` (PyTorch or Torch7), which `kerasgen.recipes.presets.load` converts
+into a preset in the cache. Every download streams into a temporary file beside its target, with
+a progress bar, a size bound and its published sha256 checked, and is renamed into place only
+then: a wrong hash, a truncated or interrupted download, an HTTP error or a file far larger than
+expected leaves nothing in the cache. `KERASGEN_OFFLINE=1` (or `offline=True`) never touches the
+network. When nothing is available the error names the recipe, the URLs, the cache path and every
+route there is (download, `weights=PATH`, convert, train); random weights are never returned for
+`weights="pretrained"`.
 
 The functions take recipe dicts (their name was checked by `registry.get_recipe`) and paths.
 """
 
+import contextlib
+import hashlib
 import os
-import shutil
+import sys
 import tempfile
+import urllib.error
+import urllib.request
 
 import keras
 
 from kerasgen import preset_format
 from kerasgen.recipes import registry
 from kerasgen.utils import sha256_of
+
+#: seconds a download may wait for the server before it fails
+TIMEOUT = 30
+#: the largest file a download accepts when the recipe states no size
+MAX_BYTES = 2 << 30
 
 
 def shipped_dir(recipe):
@@ -45,38 +59,135 @@ def is_offline(offline=None):
     return bool(offline)
 
 
-def download(url, sha256, target, force_download=False):
-    """Downloads `url` to the file `target`, verified by sha256; returns `target`.
+def download(url, target, sha256=None, size=None, force_download=False, verbose=True):
+    """Downloads `url` to the file `target` and returns it: streamed into a temporary file beside
+    `target` with a progress bar, refused when it grows past `size` (or `MAX_BYTES`), and
+    renamed onto `target` only once complete and, when `sha256` is given, matching it.
 
-    The file is fetched with `keras.utils.get_file` into a temporary directory beside `target`
-    and renamed onto it only after its hash matched, so a truncated or tampered download never
-    takes its place.
+    Raises:
+        ValueError naming the URL and what went wrong (HTTP error, unreachable host, truncated
+        or oversized file, wrong sha256); nothing is left at `target` or beside it.
     """
     if os.path.isfile(target) and not force_download:
         if sha256 is None or sha256_of(target) == sha256:
             return target
-    if not sha256:
-        raise ValueError(f"{url} has no published sha256; refusing to download unverified "
-                         "weights.")
-    directory = os.path.dirname(target)
+    directory = os.path.dirname(os.path.abspath(target))
     os.makedirs(directory, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".download-", dir=directory)
+    limit = int(size) if size else MAX_BYTES
+    fd, tmp = tempfile.mkstemp(prefix=".download-", dir=directory)
+    digest, received = hashlib.sha256(), 0
     try:
         try:
-            path = keras.utils.get_file(fname=os.path.basename(target), origin=url,
-                                        cache_dir=tmp, cache_subdir=".", file_hash=sha256,
-                                        hash_algorithm="sha256")
-        except Exception as e:
-            raise ValueError(f"Download from {url} failed: {e} Nothing was written to "
+            with urllib.request.urlopen(url, timeout=TIMEOUT) as response, \
+                    os.fdopen(fd, "wb") as out:
+                total = response.headers.get("Content-Length")
+                total = int(total) if total and total.isdigit() else size
+                if total and total > limit:
+                    raise ValueError(f"the server announces {total:,} bytes, larger than the "
+                                     f"{limit:,} bytes expected (another file?)")
+                bar = keras.utils.Progbar(total, unit_name="byte") if verbose and total else None
+                if verbose:
+                    print(f"Downloading {url}", file=sys.stderr)
+                while True:
+                    block = response.read(1 << 16)
+                    if not block:
+                        break
+                    received += len(block)
+                    if received > limit:
+                        raise ValueError(f"it is larger than the {limit:,} bytes expected "
+                                         "(another file?)")
+                    digest.update(block)
+                    out.write(block)
+                    if bar is not None:
+                        bar.update(min(received, total))
+            if size and received < size:
+                raise ValueError(f"it is {received:,} bytes, expected {size:,} (truncated or "
+                                 "interrupted?)")
+            actual = digest.hexdigest()
+            if sha256 and actual != sha256:
+                raise ValueError(f"its sha256 is {actual}, expected {sha256}")
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            reason = (f"HTTP {e.code} {e.reason}" if isinstance(e, urllib.error.HTTPError)
+                      else getattr(e, "reason", None) or e)
+            raise ValueError(f"Download of {url} failed: {reason}. Nothing was written to "
                              f"{directory}.") from e
-        actual = sha256_of(path)
-        if actual != sha256:  # belt and braces: get_file keeps a mismatching file
-            raise ValueError(f"{url} has sha256 {actual}, expected {sha256}; refused, nothing "
-                             f"was written to {directory}.")
-        os.replace(path, target)
+        os.replace(tmp, target)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if os.path.exists(tmp):
+            os.remove(tmp)
     return target
+
+
+def download_url(url, force_download=False):
+    """A file named by an http(s) URL (`weights=URL`), downloaded once into
+    `$KERASGEN_HOME/downloads/` (no hash is published for an arbitrary URL)."""
+    key = hashlib.sha256(url.encode()).hexdigest()[:16]
+    name = os.path.basename(url.split("?")[0]) or "download"
+    return download(url, os.path.join(home(), "downloads", key, name),
+                    force_download=force_download)
+
+
+def published_files(recipe):
+    """`{network: spec}` of the files a recipe downloads: its kerasgen weights (`weights.url`,
+    under the key "weights"), else the papers' files under `checkpoints` that have a URL."""
+    spec = recipe.get("weights") or {}
+    if spec.get("url"):
+        return {"weights": spec}
+    return {network: c for network, c in (recipe.get("checkpoints") or {}).items()
+            if c.get("url")}
+
+
+def fetch(recipe, offline=None, force_download=False):
+    """Downloads what a recipe publishes; returns `("weights", path)` for a kerasgen weights file
+    in the cache, or `("checkpoints", {network: path})` for the papers' files, to convert.
+
+    Raises FileNotFoundError (offline, or nothing published) naming every route."""
+    files = published_files(recipe)
+    if not files or is_offline(offline):
+        raise missing_error(recipe, "offline mode is on (KERASGEN_OFFLINE)" if files else
+                            "the recipe publishes no download")
+    if "weights" in files:
+        spec = files["weights"]
+        if not spec.get("sha256"):
+            raise ValueError(f"Recipe {recipe['name']!r} has a weights URL but no sha256; "
+                             "refusing to download unverified weights.")
+        target = os.path.join(cache_dir(recipe), preset_format.WEIGHTS_FILE)
+        try:
+            return "weights", download(spec["url"], target, spec["sha256"], spec.get("size"),
+                                       force_download)
+        except ValueError as e:
+            raise ValueError(f"Weights for recipe {recipe['name']!r}: {e}") from e
+    paths = {}
+    for network, spec in files.items():
+        target = os.path.join(home(), "checkpoints", recipe["name"],
+                              os.path.basename(spec["url"]))
+        try:
+            paths[network] = download(spec["url"], target, spec.get("sha256"), spec.get("size"),
+                                      force_download)
+        except ValueError as e:
+            raise ValueError(f"The published {network} of recipe {recipe['name']!r}: {e} "
+                             f"With the file at hand: kerasgen.load({recipe['name']!r}, "
+                             "weights=PATH).") from e
+    return "checkpoints", paths
+
+
+@contextlib.contextmanager
+def lock(recipe):
+    """Holds an exclusive lock on a recipe's cache entry (POSIX `flock`), so that two processes
+    loading the same name download and convert it once and end with one valid entry."""
+    os.makedirs(home(), exist_ok=True)
+    path = os.path.join(home(), f".{recipe['name']}.lock")
+    with open(path, "a") as f:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: the atomic renames still leave one valid entry
+            yield
+            return
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def expected_sha256(weights_path, recipe=None):
@@ -85,25 +196,35 @@ def expected_sha256(weights_path, recipe=None):
             or ((recipe or {}).get("weights") or {}).get("sha256"))
 
 
-def resolve(recipe, offline=None, force_download=False):
-    """Returns the path of a recipe's pretrained weights (see the module docstring for the order)."""
+def find(recipe):
+    """The weights file of a recipe's shipped or cached preset, or None."""
+    for directory in (shipped_dir(recipe), cache_dir(recipe)):
+        path = preset_format.weights_file_in(directory)
+        if path is not None:
+            return path
+    return None
+
+
+def missing_error(recipe, reason):
+    """The FileNotFoundError for a recipe without weights: what was looked for, and every route
+    that exists for it (download when online, a local file, convert, train)."""
     name = recipe["name"]
-    if not force_download:
-        for directory in (shipped_dir(recipe), cache_dir(recipe)):
-            path = preset_format.weights_file_in(directory)
-            if path is not None:
-                return path
-    spec = recipe.get("weights") or {}
     target = os.path.join(cache_dir(recipe), preset_format.WEIGHTS_FILE)
-    if spec.get("url") and not is_offline(offline):
-        try:
-            return download(spec["url"], spec.get("sha256"), target, force_download)
-        except ValueError as e:
-            raise ValueError(f"Weights for recipe {name!r}: {e}") from e
-    reason = "offline mode is on" if spec.get("url") else "the recipe has no download URL yet"
-    raise FileNotFoundError(
-        f"No pretrained weights for recipe {name!r}: none shipped with kerasgen, none in the cache "
-        f"at {target}, and {reason}. Train them with\n"
-        f"    {registry.train_command(name, cache_dir(recipe))}\n"
-        f"(which writes a preset there), or pass weights=None for an untrained model or "
-        f"weights=PATH for a weights file.")
+    urls = [spec["url"] for spec in published_files(recipe).values()]
+    lines = [f"No pretrained weights for recipe {name!r}: none shipped with kerasgen, none in "
+             f"the cache at {target}, and {reason}.", "Routes:"]
+    if urls:
+        lines.append(f"  - download (needs the network; unset KERASGEN_OFFLINE): "
+                     f"{', '.join(urls)} into the cache {cache_dir(recipe)}")
+        lines.append("  - a file you have: kerasgen.load(" + repr(name) + ", weights=PATH) with "
+                     "the downloaded file")
+    else:
+        lines.append("  - a weights file you have: kerasgen.load(" + repr(name) +
+                     ", weights=PATH)")
+    if recipe.get("checkpoints"):
+        lines.append(f"  - convert into a preset: python -m kerasgen.cli.convert --recipe={name} "
+                     "--checkpoint=FILE --out=DIR")
+    lines.append(f"  - train (writes a preset into the cache): "
+                 f"{registry.train_command(name, cache_dir(recipe))}")
+    lines.append("  - weights=None for the untrained architecture.")
+    return FileNotFoundError("\n".join(lines))
