@@ -42,9 +42,9 @@ def build(case, fused_bn, fused_adam):
     import keras
 
     import peer_torch
-    from kerasgen.models import gan, image_to_image
+    from kerasgen.models import dcgan, image_to_image
 
-    modules = (gan, image_to_image)
+    modules = (dcgan, image_to_image)
     saved = [m.BatchNormalization for m in modules]
     if not fused_bn:
         for m in modules:

@@ -18,7 +18,7 @@ import torchfile  # noqa: E402
 
 from kerasgen.convert import dcgan_torch7  # noqa: E402
 from kerasgen.models import dcgan_sampling  # noqa: E402
-from kerasgen.models.gan import DCGAN  # noqa: E402
+from kerasgen.models.dcgan import DCGAN  # noqa: E402
 
 import torch7_writer as tw  # noqa: E402  (tests/ is on sys.path under pytest's rootdir)
 

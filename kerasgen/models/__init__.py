@@ -10,8 +10,8 @@ from kerasgen.models.base import GenerativeModel
 from kerasgen.models.density import DensityModel
 from kerasgen.models.cyclegan import CycleGAN
 from kerasgen.models.image_to_image import patchgan_discriminator, resnet_generator, unet_generator
-from kerasgen.models.gan import (DCGAN, GAN, dcgan_discriminator, dcgan_generator,
-                                 mlp_discriminator, mlp_generator)
+from kerasgen.models.dcgan import DCGAN, dcgan_discriminator, dcgan_generator
+from kerasgen.models.gan import GAN, mlp_discriminator, mlp_generator
 from kerasgen.models.layers import ReflectionPadding2D, gan_initializer, instance_norm
 from kerasgen.models.mixture import MixtureModel
 from kerasgen.models.nade import NADE, NADELayer

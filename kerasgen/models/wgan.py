@@ -29,8 +29,8 @@ import keras
 
 from kerasgen import losses as losses_lib
 from kerasgen import optimizers as optimizers_lib
-from kerasgen.models.gan import (GAN, dcgan_discriminator, dcgan_generator, mlp_discriminator,
-                                 mlp_generator, packed_shape)
+from kerasgen.models.dcgan import dcgan_discriminator, dcgan_generator
+from kerasgen.models.gan import GAN, mlp_discriminator, mlp_generator, packed_shape
 
 
 def _networks(architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
