@@ -9,6 +9,7 @@ of the published shapes against an independent NumPy forward pass (batch statist
 convolution by explicit scatter-add). Tests that need PyTorch skip when it is not installed.
 """
 
+import copy
 import json
 import os
 import pathlib
@@ -244,6 +245,64 @@ def test_pix2pix_unet_and_conditional_patchgan_match_the_reference(tmp_path, siz
     assert _max_diff(model.discriminator([x, y], training=False), expected_d) <= TOLERANCE
     dropouts = [layer for layer in model.generator.layers if "dropout" in layer.name]
     assert len(dropouts) == num_downs - 5  # the reference's use_dropout blocks
+
+
+def _reflect_pad(x, multiple, minimum=0):
+    """NumPy's reflection padding of images (n, H, W, C) to the next multiple (half before, the
+    odd pixel after): the independent statement of what `translate` does to other sizes."""
+    pads = [(0, 0)]
+    for n in x.shape[1:3]:
+        total = max(-(-n // multiple) * multiple, minimum) - n
+        pads.append((total // 2, total - total // 2))
+    return np.pad(x, pads + [(0, 0)], mode="reflect"), pads
+
+
+def _reference_at(module, x, multiple, minimum=0):
+    """The reference network on `x` padded by reflection to an admissible size, cropped back;
+    computed in float64 (the exact function: float32 PyTorch and TF both differ from it by
+    round-off, up to ~5e-5 here, so comparing the two float32 results would count it twice)."""
+    padded, pads = _reflect_pad(x, multiple, minimum)
+    with torch.no_grad():
+        out = copy.deepcopy(module).double()(
+            torch.from_numpy(padded.transpose(0, 3, 1, 2).astype(np.float64)))
+    (top, _), (left, _) = pads[1], pads[2]
+    return out.numpy().transpose(0, 2, 3, 1)[:, top:top + x.shape[1], left:left + x.shape[2]]
+
+
+def _rect_images(n, height, width, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n, height, width, 3)).astype("float32")
+
+
+@needs_torch
+def test_reference_generators_at_256_px_and_any_other_size(tmp_path):
+    """resnet_9blocks and unet_256 (the published networks' architectures; 8 filters instead of
+    64 to keep the test fast) at 256 px, at 200x300 and at sizes no network takes exactly:
+    `translate` pads by reflection to the next admissible size and crops back, and equals the
+    reference run on the same padded input, cropped the same way."""
+    g = _randomize(ResnetGenerator(3, 3, ngf=8, n_blocks=9), seed=7)
+    u = _randomize(UnetGenerator(3, 3, num_downs=8, ngf=8), seed=8)
+    cyclegan = kerasgen.CycleGAN(image_size=256, base_filters=8, num_residual_blocks=9,
+                                 layout="pytorch")
+    pix2pix = kerasgen.Pix2Pix(image_size=256, base_filters=8, layout="pytorch")
+    convert.load_checkpoints(cyclegan, _save(g, tmp_path / "horse2zebra.pth"))
+    convert.load_checkpoints(pix2pix, _save(u, tmp_path / "facades_label2photo.pth"))
+    assert (cyclegan.size_multiple(), pix2pix.size_multiple()) == (4, 256)
+    diffs = {}
+    # 13x10: unet_256 pads it to 256x256, reflecting the image many times over
+    for height, width in ((256, 256), (200, 300), (201, 299), (13, 10)):
+        x = _rect_images(2, height, width, seed=height)
+        diffs["resnet", height, width] = _max_diff(cyclegan.translate(x),
+                                                  _reference_at(g, x, 4, minimum=8))
+        diffs["unet", height, width] = _max_diff(pix2pix.translate(x),
+                                                _reference_at(u, x, 256))
+    print({k: f"{v:.2e}" for k, v in diffs.items()})
+    assert max(diffs.values()) <= TOLERANCE, diffs
+    served = tf.saved_model.load(cyclegan.export(str(tmp_path / "export" / "1")))
+    signature = served.signatures["serving_default"]
+    assert signature.structured_input_signature[1]["x"].shape.as_list() == [None, None, None, 3]
+    x = _rect_images(1, 201, 299, seed=3)
+    assert _max_diff(signature(x=tf.constant(x))["translated"],
+                     _reference_at(g, x, 4, minimum=8)) <= TOLERANCE
 
 
 @needs_torch

@@ -263,6 +263,63 @@ def test_paper_recipes_without_weights_give_the_clear_error(kerasgen_home, monke
             kerasgen.load(name)
 
 
+def _published_recipes():
+    return {name: recipe for name, recipe in recipes.recipes().items()
+            if recipe["family"] in ("CycleGAN", "Pix2Pix") and recipe.get("checkpoints")}
+
+
+def test_every_model_the_cyclegan_and_pix2pix_authors_publish_is_a_recipe():
+    """junyanz/pytorch-CycleGAN-and-pix2pix's download scripts list 18 CycleGAN and 5 pix2pix
+    generators: each is a recipe whose one checkpoint (CycleGAN: generator_g, the published
+    direction; pix2pix: generator) is the authors' URL, without a hash (none is published)."""
+    registry.zoo_package()  # kerasgen.zoo (in a source checkout, the sibling zoo/)
+    from kerasgen.zoo import _published
+
+    table = _published_recipes()
+    urls = sorted(spec["url"] for recipe in table.values()
+                  for spec in recipe["checkpoints"].values())
+    assert urls == sorted([_published.CYCLEGAN_URL.format(m) for m in _published.CYCLEGAN_MODELS]
+                          + [_published.PIX2PIX_URL.format(m) for m in _published.PIX2PIX_MODELS])
+    assert len(urls) == 23
+    for name, recipe in table.items():
+        (network, spec), = recipe["checkpoints"].items()
+        assert network == {"CycleGAN": "generator_g", "Pix2Pix": "generator"}[recipe["family"]]
+        assert spec["url"].startswith("http://efrosgans.eecs.berkeley.edu/"), name
+        assert spec["sha256"] is None and recipe["weights"] == {"url": None, "sha256": None}
+        assert recipe["model"]["layout"] == "pytorch" and recipe["resolution"] == 256, name
+        assert "BSD" in recipe["source"]["licence"], name
+        assert recipe["source"]["repository"] == _published.REPOSITORY, name
+    assert table["cyclegan_zebra2horse"]["data"]["direction"] == "BtoA"
+    assert table["cyclegan_style_monet"]["data"]["name"] == "cycle_gan/monet2photo"
+    with pytest.raises(ValueError, match="'cat2dog' is not a published CycleGAN model"):
+        _published.cyclegan("cat2dog", "horse2zebra")
+
+
+def test_published_recipes_build_with_the_reference_architecture(kerasgen_home):
+    """Every published recipe builds (weights=None) with the reference networks: the converter's
+    key map of its generator has the reference's keys and shapes (resnet_9blocks: 9 residual
+    blocks, `model.26` the output convolution; unet_256: 8 nested blocks), and it translates an
+    image of another size than 256 px."""
+    from kerasgen.convert import torch_checkpoints
+
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 36, 20, 3)).astype("float32")
+    for name, recipe in sorted(_published_recipes().items()):
+        model = kerasgen.load(name, weights=None)
+        network = next(iter(recipe["checkpoints"]))
+        net = getattr(model, network)
+        keys = torch_checkpoints.KEY_MAPS[recipe["family"]][network](net)
+        _, shapes, _ = torch_checkpoints.plan(net, keys)
+        if recipe["family"] == "CycleGAN":
+            assert shapes["model.26.weight"] == (3, 64, 7, 7), name
+            assert shapes["model.18.conv_block.5.weight"] == (256, 256, 3, 3), name
+        else:
+            inner = "model.model." + "1.model." + "3.model." * 6
+            assert shapes[inner + "1.weight"] == (512, 512, 4, 4), name  # the innermost down
+            assert shapes["model.model.3.weight"] == (128, 3, 4, 4), name
+        if name in ("cyclegan_horse2zebra", "pix2pix_facades"):  # one of each family
+            assert model.translate(x).shape == x.shape
+
+
 SHIPPED = ("vae_digits", "dcgan_digits", "wgangp_digits", "gan_grid25", "gan_ring8",
            "wgangp_grid25",
            "cyclegan_digits", "mixture_digits", "nade_digits", "rbm_digits", "srresnet_natural",

@@ -2,7 +2,8 @@
 DCGAN; then the real `python -m kerasgen.cli.studio` on 127.0.0.1 with the shipped
 `dcgan_digits`, under a bounded fuzz of malformed requests, a bounded load of concurrent
 well-formed ones, and a real headless Chromium (Debian's package, driven by Playwright) that
-draws a stroke and gets back an image that changed where the stroke was."""
+draws a stroke and gets back an image that changed where the stroke was; and the page on the
+shipped `dcgan_svhn` (32 px RGB) served in-process: scaled up for display, a colour brush."""
 
 import asyncio
 import base64
@@ -450,3 +451,94 @@ def test_browser_draws_a_stroke_and_the_image_changes_where_it_was(server, tmp_p
     inside, outside = change[stroke].mean(), np.abs(change[~stroke]).mean()
     assert inside > 0.3, (inside, outside)            # brighter under the stroke
     assert inside > 2 * outside, (inside, outside)    # and changed most there
+
+
+@pytest.fixture(scope="module")
+def rgb_server():
+    """The studio on the shipped `dcgan_svhn` (the DCGAN paper's SVHN generator: 32 px RGB,
+    offline), served from this process on a thread: no second TensorFlow start-up."""
+    import threading
+
+    from aiohttp import web
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KERASGEN_OFFLINE", "1")
+        model = kerasgen.load("dcgan_svhn")
+    rgb = studio.Studio(model, name="dcgan_svhn", limits=studio.Limits(max_jobs=2, time_limit=5.0))
+    rgb.warm_up()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    runner = web.AppRunner(studio.make_app(rgb))
+
+    async def start():
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        return f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+    try:
+        yield asyncio.run_coroutine_threadsafe(start(), loop).result(60)
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        rgb.close()
+
+
+def test_browser_on_an_rgb_32_px_gan_scales_it_and_paints_in_colour(rgb_server, tmp_path):
+    """dcgan_svhn in the page: the 32 px samples are shown scaled up (canvas 320 px, images 128
+    px, pixelated), the brush is a colour picker, and a red stroke is pasted in red and edited."""
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="pip install playwright (the test extra has it)")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 720})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(rgb_server + "/")
+            page.wait_for_function("document.getElementById('start').src.startsWith('data:')",
+                                   timeout=60_000)
+            title = page.text_content("h1")
+            natural = page.evaluate("(img => [img.naturalWidth, img.naturalHeight])("
+                                    "document.getElementById('start'))")
+            shown = page.locator("#start").bounding_box()
+            grey_hidden = page.locator("#grey-brush").is_hidden()
+            page.locator("#colour").fill("#ff0000")
+            page.locator("#steps").fill("30")  # a short edit: the test checks the page
+            box = page.locator("#canvas").bounding_box()
+            start = decode(page.get_attribute("#start", "src"))
+            y, x0, x1 = 0.5, 0.25, 0.75
+            page.mouse.move(box["x"] + x0 * box["width"], box["y"] + y * box["height"])
+            page.mouse.down()
+            for t in np.linspace(x0, x1, 12)[1:]:
+                page.mouse.move(box["x"] + t * box["width"], box["y"] + y * box["height"])
+            page.mouse.up()
+            try:
+                page.wait_for_function(
+                    "document.getElementById('result').dataset.edits === '1' && "
+                    "document.querySelectorAll('#interpolation img').length === 8",
+                    timeout=60_000)
+            except sync_api.TimeoutError:
+                raise AssertionError(f"no edit; the page says {page.text_content('#status')!r}")
+            pasted = decode(page.get_attribute("#pasted", "src"))
+            edited = decode(page.get_attribute("#result", "src"))
+            status = page.text_content("#status")
+            page.screenshot(path=str(tmp_path / "studio_rgb.png"))
+        finally:
+            browser.close()
+    assert not errors, errors
+    assert "dcgan_svhn (DCGAN, 32x32x3)" in title, title
+    assert natural == [32, 32]
+    assert box["width"] >= 300 and shown["width"] >= 120  # shown 4-10x the model's 32 px
+    assert grey_hidden and np.abs(start[..., 0] - start[..., 2]).max() > 0.05  # colour
+    assert "Edited with 1 stroke" in status, status
+    red = pasted[16, 12:20]  # under the stroke: (1, -1, -1) in [-1, 1]
+    np.testing.assert_allclose(red, np.tile([1.0, -1.0, -1.0], (8, 1)), atol=0.02)
+    assert edited.shape == (32, 32, 3) and np.abs(edited - start).mean() > 0.01
+

@@ -111,8 +111,8 @@ def test_translate_directions_and_bad_input():
     np.testing.assert_allclose(model.translate(x, "y2x"), model.generator_f(x).numpy(), atol=1e-6)
     with pytest.raises(ValueError, match="direction"):
         model.translate(x, "sideways")
-    with pytest.raises(ValueError, match=r"\(16, 16, 1\).*\(3, 16, 16, 3\)"):
-        model.translate(np.repeat(x, 3, axis=-1))
+    with pytest.raises(ValueError, match=r"\(None, None, 1\).*\(3, 16, 16, 3\)"):
+        model.translate(np.repeat(x, 3, axis=-1))  # any size, but one channel
     with pytest.raises(NotImplementedError, match="translate"):
         model.generate(4)
     model.compile()
@@ -136,6 +136,57 @@ def test_export_has_a_signature_per_direction(tmp_path):
                                model.translate(x, "y2x"), atol=1e-5)
 
 
+def _reflect_padded(x, multiple, minimum=0):
+    pads = [(0, 0)]
+    for n in x.shape[1:3]:
+        total = max(-(-n // multiple) * multiple, minimum) - n
+        pads.append((total // 2, total - total // 2))
+    return np.pad(x, pads + [(0, 0)], mode="reflect"), pads
+
+
+@pytest.mark.parametrize("layout", ["kerasgen", "pytorch"])
+def test_translate_takes_any_size_by_reflection_padding(tmp_path, layout):
+    """Sizes the generators take (multiples of 2^downsamplings / 2^depth) go straight through;
+    others are padded by reflection (NumPy's "reflect") to the next one and cropped back, in
+    `translate` and in the exported signature, whose input is [None, None, None, C]."""
+    cyclegan = kerasgen.CycleGAN(image_size=16, channels=3, base_filters=4,
+                                 num_residual_blocks=1, d_layers=2, layout=layout)
+    pix2pix = kerasgen.Pix2Pix(image_size=16, base_filters=4, d_layers=2, layout=layout)
+    assert cyclegan.generator_g.input_shape == (None, None, None, 3)
+    assert cyclegan.sample_shape == pix2pix.sample_shape == cyclegan.input_shape_ == (16, 16, 3)
+    assert (cyclegan.size_multiple(), pix2pix.size_multiple()) == (4, 16)
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 13, 22, 3)).astype("float32")
+    for model, net, multiple, minimum in ((cyclegan, cyclegan.generator_f, 4, 8),
+                                          (pix2pix, pix2pix.generator, 16, 0)):
+        direction = "y2x" if model is cyclegan else "x2y"
+        padded, (_, (top, _), (left, _)) = _reflect_padded(x, multiple, minimum)
+        expected = net(padded, training=False).numpy()[:, top:top + 13, left:left + 22]
+        out = model.translate(x, direction)
+        assert out.shape == x.shape
+        np.testing.assert_allclose(out, expected, atol=1e-6)
+        square = x[:, :12, :12]  # admissible for the ResNet: no padding
+        if model is cyclegan:
+            np.testing.assert_array_equal(model.translate(square, direction),
+                                          net(square, training=False).numpy())
+    tiny = x[:, :1, :3]  # padding larger than the image: reflected again (period 2(n - 1))
+    assert cyclegan.translate(tiny).shape == pix2pix.translate(tiny).shape == (2, 1, 3, 3)
+    loaded = tf.saved_model.load(cyclegan.export(str(tmp_path / "e" / "1")))
+    signature = loaded.signatures["y2x"]
+    assert signature.structured_input_signature[1]["x"].shape.as_list() == [None, None, None, 3]
+    np.testing.assert_allclose(signature(x=tf.constant(x))["translated"].numpy(),
+                               cyclegan.translate(x, "y2x"), atol=1e-5)
+
+
+def test_a_generator_built_for_one_size_takes_only_that_size():
+    """The pixel-mixing generator maps each of its image_size^2 positions: no other size."""
+    model = kerasgen.CycleGAN(image_size=8, channels=1, base_filters=4, d_layers=1,
+                              generator="pixel_mixing")
+    assert model.size_multiple() is None
+    assert model.translate(np.zeros((1, 8, 8, 1))).shape == (1, 8, 8, 1)
+    with pytest.raises(ValueError, match=r"\(batch,\) \+ \(8, 8, 1\), got \(1, 8, 12, 1\)"):
+        model.translate(np.zeros((1, 8, 12, 1)))
+
+
 def _write_images(folder, names, value):
     os.makedirs(folder, exist_ok=True)
     for n in names:
@@ -151,6 +202,10 @@ def test_cyclegan_folder_layout_and_unpaired(tmp_path):
     assert x.shape == (3, 8, 8, 3) and np.allclose(x, -1) and np.allclose(y, 1, atol=0.02)
     with pytest.raises(FileNotFoundError, match="testA"):
         kerasgen.data.cyclegan_folders(tmp_path, "test", image_size=8)
+    x, y = next(iter(kerasgen.data.unpaired_folders(tmp_path, image_size=8, direction="BtoA")))
+    assert np.allclose(x, 1, atol=0.02) and np.allclose(y, -1)  # x from trainB
+    with pytest.raises(ValueError, match="`direction` must be 'AtoB' or 'BtoA', got 'AB'"):
+        kerasgen.data.unpaired_folders(tmp_path, image_size=8, direction="AB")
 
 
 def test_paired_folders_for_pix2pix(tmp_path):

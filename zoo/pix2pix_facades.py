@@ -8,33 +8,9 @@ with batch norm and dropout, the `basic` PatchGAN with batch norm), so their pub
 (facades_label2photo.pth) converts with `python -m kerasgen.cli.convert --recipe=pix2pix_facades
 --download --out=DIR` or `kerasgen.load("pix2pix_facades", weights=PATH)`. The paper samples with
 dropout on and test-batch statistics: `model.generator(x, training=True)`; `translate` is inference
-mode.
+mode. The fields are built in `zoo/_published.py`.
 """
 
-_ADAM = {"class_name": "Adam", "config": {"learning_rate": 2e-4, "beta_1": 0.5}}
+from kerasgen.zoo._published import pix2pix
 
-RECIPE = {
-    "description": "pix2pix (Isola 2017) facades labels -> photos 256x256 (paired folders)",
-    "family": "Pix2Pix",
-    "model": {"image_size": 256, "in_channels": 3, "out_channels": 3, "base_filters": 64,
-              "layout": "pytorch"},
-    "compile": {"g_optimizer": _ADAM, "d_optimizer": _ADAM},
-    "data": {"builder": "paired_dataset", "path": "facades", "image_size": 256,
-             "path_arg": "path"},
-    "dataset": "CMP Facades (400 training pairs), 200 epochs of batch 1",
-    "resolution": 256,
-    "batch_size": 1,
-    "steps": 80_000,
-    "weights": {"url": None, "sha256": None},
-    # where the authors publish their trained generator (a PyTorch state dict, no hash published)
-    "checkpoints": {
-        "generator": {"url": "http://efrosgans.eecs.berkeley.edu/pix2pix/models-pytorch/"
-                             "facades_label2photo.pth", "sha256": None},
-    },
-    "source": {
-        "repository": "https://github.com/junyanz/pytorch-CycleGAN-and-pix2pix",
-        "download_script": "scripts/download_pix2pix_model.sh facades_label2photo",
-        "licence": "BSD licence, Copyright (c) 2017, Jun-Yan Zhu and Taesung Park (see the "
-                   "repository's LICENSE)",
-    },
-}
+RECIPE = pix2pix("facades_label2photo", "facades")

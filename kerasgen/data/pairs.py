@@ -116,20 +116,34 @@ def digits_translation(mapping="invert", image_size=16, batch_size=32, paired=Fa
     return ds.batch(batch_size).prefetch(AUTOTUNE)
 
 
+DIRECTIONS = ("AtoB", "BtoA")
+
+
+def _oriented(a, b, direction):
+    """(x, y) = (A, B) for "AtoB", (B, A) for "BtoA": the reference's `--direction` option."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"`direction` must be 'AtoB' or 'BtoA', got {direction!r}.")
+    return (a, b) if direction == "AtoB" else (b, a)
+
+
 def unpaired_tfds(name, image_size=256, batch_size=1, seed=None, data_dir=None, download=True,
-                  repeat=False):
+                  repeat=False, direction="AtoB"):
     """The `trainA`/`trainB` domains of a tfds CycleGAN dataset (e.g. cycle_gan/horse2zebra),
-    unpaired and batched."""
-    a, b = (from_tfds(name, split=s, image_size=image_size, batch_size=None, seed=seed,
-                      data_dir=data_dir, download=download) for s in ("trainA", "trainB"))
-    ds = unpaired(a, b, seed=seed)
+    unpaired and batched as (x, y): (A, B), or (B, A) with `direction="BtoA"` (the reference's
+    `--direction`; e.g. the authors' `style_monet` maps monet2photo's B to A)."""
+    splits = _oriented("trainA", "trainB", direction)
+    x, y = (from_tfds(name, split=s, image_size=image_size, batch_size=None, seed=seed,
+                      data_dir=data_dir, download=download) for s in splits)
+    ds = unpaired(x, y, seed=seed)
     return (ds.repeat() if repeat else ds).batch(batch_size).prefetch(AUTOTUNE)
 
 
-def unpaired_folders(path, image_size=256, channels=3, batch_size=1, seed=None, repeat=False):
-    """The trainA/trainB folders of a CycleGAN-layout directory, unpaired and batched."""
+def unpaired_folders(path, image_size=256, channels=3, batch_size=1, seed=None, repeat=False,
+                     direction="AtoB"):
+    """The trainA/trainB folders of a CycleGAN-layout directory, unpaired and batched as (x, y):
+    (A, B), or (B, A) with `direction="BtoA"`."""
     a, b = cyclegan_folders(path, "train", image_size, channels, seed=seed)
-    ds = unpaired(a, b, seed=seed)
+    ds = unpaired(*_oriented(a, b, direction), seed=seed)
     return (ds.repeat() if repeat else ds).batch(batch_size).prefetch(AUTOTUNE)
 
 

@@ -93,7 +93,8 @@ class CycleGAN(TranslationModel):
     """CycleGAN: unpaired translation between domains X and Y.
 
     Args:
-        image_size, channels: the images of both domains (square, [-1, 1]).
+        image_size, channels: the training images of both domains (square, [-1, 1]); the
+            convolutional generators translate any height and width (`translate`).
         base_filters: generator/discriminator width (64 in the paper).
         num_residual_blocks: 6 for 128 px, 9 for 256 px; fewer for small images.
         num_downsamplings: stride-2 stages of the generator (2 in the paper).
@@ -201,7 +202,15 @@ class CycleGAN(TranslationModel):
                                             disc("discriminator_x"))
         self.discriminator_y = self.network("discriminator_y", discriminator_y,
                                             disc("discriminator_y"))
-        self.sample_shape = tuple(self.generator_g.input_shape[1:])
+        shape = tuple(self.generator_g.input_shape[1:])
+        # the training size (the generators take other sizes too: see TranslationModel)
+        self.sample_shape = (image_size, image_size) + shape[2:] if None in shape[:2] else shape
+        # ResNet: 2^d halves, then 2^d doublings; U-Net: depth num_downsamplings (or down to 1x1)
+        self.generator_size_multiple = 2 ** (num_downsamplings or
+                                             (image_size.bit_length() - 1
+                                              if generator == "unet" else 0))
+        if generator == "resnet":  # the residual blocks' reflection padding needs 2x2 or more
+            self.generator_min_size = max(2 * self.generator_size_multiple, 4)
         self.cycle_weight = float(cycle_weight)
         self.identity_weight = float(identity_weight)
         self.distance_weight = float(distance_weight)

@@ -8,6 +8,15 @@ c7s1-3, tanh, with reflection padding and instance normalization. U-Net (pix2pix
 convolutions down to 1x1 and transposed convolutions back up, each decoder layer concatenated
 with the encoder layer of its resolution. PatchGAN: C64-C128-C256-C512 with no normalization on
 the first layer, one output per 70x70 patch.
+
+The generators are fully convolutional and are built with free height and width
+(`keras.Input((None, None, C))`), as the reference's modules are: they take any height and width
+that is a multiple of 2^num_downsamplings (ResNet generator, whose upsampling doubles what its
+stride-2 convolutions halved; at least twice that, for the reflection padding of its residual
+blocks) or of 2^depth (U-Net, whose skip connections concatenate equal sizes). `image_size` is the
+training size, which the discriminators keep. `kerasgen.models.translation.pad_to_multiple` and
+`crop` are the reflection padding to the next admissible size and the crop back that `translate`
+applies to other sizes.
 """
 
 import math
@@ -33,6 +42,9 @@ def resnet_generator(image_size=256, channels=3, base_filters=64, num_residual_b
                      name="generator"):
     """The CycleGAN ResNet generator (c7s1-f, downsamplings, residual blocks, upsamplings).
 
+    Its input is `(batch, H, W, channels)` for any H and W that are multiples of
+    2^num_downsamplings; `image_size` is the training size (unused by the network).
+
     Args:
         norm: "instance" or "none". `norm="none"` drops instance normalization: instance norm
             discards each image's intensity statistics, which matters when a translation must
@@ -48,13 +60,15 @@ def resnet_generator(image_size=256, channels=3, base_filters=64, num_residual_b
     Example:
         >>> g = resnet_generator(32, 3, base_filters=8, num_residual_blocks=2, layout="pytorch")
         >>> g.output_shape
-        (None, 32, 32, 3)
+        (None, None, None, 3)
+        >>> g(np.zeros((1, 20, 28, 3))).shape  # multiples of 2^2
+        TensorShape([1, 20, 28, 3])
     """
     check_layout(layout)
     if layout == "pytorch":
         return _reference_resnet_generator(image_size, channels, base_filters,
                                            num_residual_blocks, num_downsamplings, norm, name)
-    x_in = keras.Input((image_size, image_size, channels), name="x")
+    x_in = keras.Input((None, None, channels), name="x")
     h = ReflectionPadding2D(3)(x_in)
     h = keras.layers.Conv2D(base_filters, 7, kernel_initializer=gan_initializer(), use_bias=False)(h)
     h = keras.layers.ReLU()(instance_norm(norm=norm)(h))
@@ -96,7 +110,7 @@ def _reference_resnet_generator(image_size, channels, base_filters, num_residual
         return keras.layers.Conv2D(filters, size, use_bias=use_bias, name=layer_name,
                                    kernel_initializer=gan_initializer())(h)
 
-    x_in = keras.Input((image_size, image_size, channels), name="x")
+    x_in = keras.Input((None, None, channels), name="x")
     h = reflect_conv(x_in, base_filters, 7, bias, "conv_in")
     h = keras.layers.ReLU()(normed(h, "norm_in"))
     filters = base_filters
@@ -187,6 +201,9 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
                    name="generator"):
     """U-Net with skip connections, from image_size down to 1x1 (or `num_downsamplings`).
 
+    Its input is `(batch, H, W, in_channels)` for any H and W that are multiples of 2^depth
+    (depth = `num_downsamplings`, by default log2(image_size)).
+
     Args:
         layout: "kerasgen" (each decoder layer is ReLU(BN(deconv)) concatenated after the
             encoder features; dropout on the first three decoder layers; Keras batch-norm
@@ -198,9 +215,10 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
             reference, no biases), symmetric padding; layers named for `kerasgen.convert`.
 
     Example:
-        >>> unet_generator(32, 3, 3, base_filters=8, num_downsamplings=5,
-        ...                layout="pytorch").output_shape
-        (None, 32, 32, 3)
+        >>> unet = unet_generator(32, 3, 3, base_filters=8, num_downsamplings=5,
+        ...                       layout="pytorch")
+        >>> unet(np.zeros((1, 32, 64, 3))).shape  # multiples of 2^5
+        TensorShape([1, 32, 64, 3])
     """
     check_layout(layout)
     depth = num_downsamplings or int(math.log2(image_size))
@@ -209,7 +227,7 @@ def unet_generator(image_size=256, in_channels=3, out_channels=3, base_filters=6
     if layout == "pytorch":
         return _reference_unet(image_size, in_channels, out_channels, base_filters, depth,
                                dropout, batch_norm, name)
-    x_in = keras.Input((image_size, image_size, in_channels), name="x")
+    x_in = keras.Input((None, None, in_channels), name="x")
     h, skips = x_in, []
     for i in range(depth):
         filters = min(base_filters * 2 ** i, base_filters * 8)
@@ -244,7 +262,7 @@ def _reference_unet(image_size, in_channels, out_channels, base_filters, depth, 
     def width(i):  # channels of down_i's output
         return base_filters * min(2 ** i, 8)
 
-    x_in = keras.Input((image_size, image_size, in_channels), name="x")
+    x_in = keras.Input((None, None, in_channels), name="x")
     h, skips = x_in, {}
     for i in range(depth):
         if i > 0:

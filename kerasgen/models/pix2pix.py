@@ -49,7 +49,9 @@ class Pix2Pix(TranslationModel):
     """pix2pix: paired translation x -> y with a U-Net and a conditional PatchGAN.
 
     Args:
-        image_size: square image side (a power of two for the default U-Net).
+        image_size: square training image side (a power of two for the default U-Net); the
+            U-Net translates any height and width (`translate` pads them to multiples of
+            2^depth).
         in_channels, out_channels: channels of input and output images.
         base_filters: width (64 in the paper).
         num_downsamplings: U-Net depth (default: down to 1x1).
@@ -99,7 +101,11 @@ class Pix2Pix(TranslationModel):
                                               norm=("batch" if batch_norm else "none")
                                               if layout == "pytorch" else "instance",
                                               layout=layout))
-        self.sample_shape = tuple(self.generator.output_shape[1:])
+        shape = tuple(self.generator.output_shape[1:])
+        # the training size (the U-Net takes other sizes too: see TranslationModel)
+        self.sample_shape = (image_size, image_size) + shape[2:] if None in shape[:2] else shape
+        self.generator_size_multiple = 2 ** (num_downsamplings or
+                                             (int(image_size).bit_length() - 1))
         self.l1_weight = float(l1_weight)
         self.record_hyperparameters(
             image_size=image_size, in_channels=in_channels, out_channels=out_channels,

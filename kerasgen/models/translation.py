@@ -9,11 +9,69 @@ for pix2pix, independently drawn images of the two domains for CycleGAN.
 A family implements `translation_losses(x, y, training)`, returning every reported loss; each
 optimizer then minimizes the loss `optimizer_losses[optimizer_name]` names, all from one
 persistent tape, and `test_step` reports the same losses on held-out pairs without updating.
+
+Any image size: the generators are fully convolutional and built with free height and width
+(`kerasgen.models.image_to_image`), and each takes the sizes that are multiples of
+`size_multiple(direction)` (2^num_downsamplings for the ResNet generator, 2^depth for the U-Net).
+`translate` and the exported signatures (`x`: `[None, None, None, C]`) pad other sizes by
+reflection to the next admissible height and width (`pad_to_multiple`, half on each side) and
+crop the output back (`crop`), so an image of any size comes back at its size. The reference
+implementation's test script (github.com/junyanz/pytorch-CycleGAN-and-pix2pix, `test.py` with
+`--preprocess none`, `data/base_dataset.py` `__make_power_2`) instead resizes to the nearest
+multiple of 4; padding keeps every input pixel as it is. A network built for one size only (the
+pixel-mixing generator, or a network passed in with a fixed `keras.Input` size) takes that size.
 """
 
 import tensorflow as tf
 
 from kerasgen.models.base import GenerativeModel
+
+
+def _reflect(n, size, before):
+    """Indices into n pixels of `size` pixels padded by reflection, `before` of them first:
+    reflection about the first and last pixel, repeated (period 2(n - 1)) when the padding
+    exceeds the image."""
+    period = tf.maximum(2 * (n - 1), 1)
+    i = tf.math.floormod(tf.range(size) - before, period)
+    return tf.where(i >= n, period - i, i)
+
+
+def pad_to_multiple(x, multiple, minimum=0):
+    """Pads images `(batch, H, W, C)` by reflection to the next height and width that are
+    multiples of `multiple` and at least `minimum`, half before and half after (the odd pixel
+    after), as NumPy's `np.pad(mode="reflect")` does; returns the padded images and the box `(top, left, H, W)`
+    that `crop` cuts back out. Works on dynamic shapes (tf ops: the serving graph's sizes are
+    known only when it runs).
+
+    Example:
+        >>> x = np.arange(3, dtype="float32").reshape(1, 1, 3, 1)
+        >>> padded, box = pad_to_multiple(x, 4)
+        >>> padded[0, :, :, 0].numpy().tolist()
+        [[0.0, 1.0, 2.0, 1.0], [0.0, 1.0, 2.0, 1.0], [0.0, 1.0, 2.0, 1.0], [0.0, 1.0, 2.0, 1.0]]
+        >>> [int(v) for v in box]
+        [1, 0, 1, 3]
+    """
+    x = tf.convert_to_tensor(x)
+    multiple = int(multiple)
+    offsets, sizes = [], []
+    for axis in (1, 2):
+        n = x.shape[axis] if x.shape[axis] is not None else tf.shape(x)[axis]
+        total = (-n) % multiple
+        if minimum:
+            total = (tf.maximum(n + total, minimum) - n if not isinstance(n, int)
+                     else max(n + total, int(minimum)) - n)
+        before = total // 2
+        offsets.append(before)
+        sizes.append(n)
+        if not (isinstance(n, int) and total == 0):
+            x = tf.gather(x, _reflect(n, n + total, before), axis=axis)
+    return x, tuple(offsets) + tuple(sizes)
+
+
+def crop(y, box):
+    """Cuts the box `(top, left, H, W)` of `pad_to_multiple` out of images `(batch, ., ., C)`."""
+    top, left, h, w = box
+    return y[:, top:top + h, left:left + w, :]
 
 
 class TranslationModel(GenerativeModel):
@@ -32,16 +90,47 @@ class TranslationModel(GenerativeModel):
                              f" for {type(self).__name__}, got {direction!r}.")
         return getattr(self, self.directions[direction])
 
+    #: the generators' admissible sizes: multiples of `generator_size_multiple`, at least
+    #: `generator_min_size` (set by the family from its hyper-parameters); None: only the
+    #: networks' built input size
+    generator_size_multiple = None
+    generator_min_size = 0
+
+    def size_multiple(self, direction="x2y"):
+        """The height and width the generator of `direction` takes are multiples of this; None
+        when it takes only the size it was built for (its `keras.Input` fixes it)."""
+        net = self.translator(direction)
+        if None not in tuple(net.input_shape[1:3]) or self.generator_size_multiple is None:
+            return None
+        return int(self.generator_size_multiple)
+
     @property
     def input_shape_(self):
-        return tuple(self.translator("x2y").input_shape[1:])
+        """The shape of one training input: the generator's, at the training size."""
+        shape = tuple(self.translator("x2y").input_shape[1:])
+        return tuple(self.sample_shape[:2]) + shape[2:] if None in shape[:2] else shape
+
+    def translate_batch(self, x, direction="x2y"):
+        """Translates one batch (a tensor, also inside a tf.function): images of any height and
+        width are padded by reflection to the generator's next admissible size, translated in
+        inference mode and cropped back (see the module docstring)."""
+        net = self.translator(direction)
+        multiple = self.size_multiple(direction)
+        if multiple is None:
+            return net(x, training=False)
+        padded, box = pad_to_multiple(x, multiple, self.generator_min_size)
+        return crop(net(padded, training=False), box)
 
     def translate(self, x, direction="x2y", batch_size=64):
-        """Translates images (n,) + input shape with the generator of `direction` (NumPy)."""
+        """Translates images `(n, H, W, C)` with the generator of `direction` (NumPy): any H and W
+        when the generator is fully convolutional (see `size_multiple`), else its built size."""
         net = self.translator(direction)
         x = tf.convert_to_tensor(x, tf.float32)
-        self.check_batch(x, tuple(net.input_shape[1:]))
-        return tf.concat([net(x[i:i + batch_size], training=False)
+        expected = tuple(net.input_shape[1:])
+        if self.size_multiple(direction) is not None:
+            expected = (None, None) + expected[2:]
+        self.check_batch(x, expected)
+        return tf.concat([self.translate_batch(x[i:i + batch_size], direction)
                           for i in range(0, int(x.shape[0]), batch_size)], axis=0).numpy()
 
     def generate(self, num_samples, seed=None, batch_size=256):
@@ -80,9 +169,12 @@ class TranslationModel(GenerativeModel):
 
     # -- export
     def serving_endpoints(self):
-        def endpoint(net):
-            spec = tf.TensorSpec((None,) + tuple(net.input_shape[1:]), tf.float32, name="x")
-            return (lambda x: {"translated": net(x, training=False)}, [spec])
+        def endpoint(direction):
+            net = self.translator(direction)
+            shape = tuple(net.input_shape[1:])
+            if self.size_multiple(direction) is not None:
+                shape = (None, None) + shape[2:]
+            spec = tf.TensorSpec((None,) + shape, tf.float32, name="x")
+            return (lambda x: {"translated": self.translate_batch(x, direction)}, [spec])
 
-        return {direction: endpoint(getattr(self, attr))
-                for direction, attr in self.directions.items()}
+        return {direction: endpoint(direction) for direction in self.directions}

@@ -1,0 +1,11 @@
+"""Zhu et al. (2017) CycleGAN, apples -> oranges, at 256 px: the authors' published generator
+`apple2orange.pth` (junyanz/pytorch-CycleGAN-and-pix2pix, `scripts/download_cyclegan_model.sh`).
+
+The architecture is the reference's (`layout="pytorch"`, `resnet_9blocks`); the published file is
+the apples -> oranges generator, loaded as `generator_g` ("x2y"): `python -m kerasgen.cli.convert
+--recipe=cyclegan_apple2orange --download --out=DIR`. See `zoo/_published.py` for the fields.
+"""
+
+from kerasgen.zoo._published import cyclegan
+
+RECIPE = cyclegan("apple2orange", "apple2orange")

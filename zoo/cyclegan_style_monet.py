@@ -1,0 +1,12 @@
+"""Zhu et al. (2017) CycleGAN, photos -> Monet's style, at 256 px: the authors' published generator
+`style_monet.pth` (junyanz/pytorch-CycleGAN-and-pix2pix, `scripts/download_cyclegan_model.sh`).
+
+The architecture is the reference's (`layout="pytorch"`, `resnet_9blocks`); the published file is
+the photos -> Monet's style generator, loaded as `generator_g` ("x2y"): `python -m
+kerasgen.cli.convert --recipe=cyclegan_style_monet --download --out=DIR`. See `zoo/_published.py`
+for the fields.
+"""
+
+from kerasgen.zoo._published import cyclegan
+
+RECIPE = cyclegan("style_monet", "monet2photo", "BtoA")
