@@ -39,7 +39,7 @@ import keras
 
 from kerasgen import optimizers as optimizers_lib
 from kerasgen import preset_format
-from kerasgen.utils import check_positive_int, write_atomically
+from kerasgen.utils import check_images, check_positive_int, write_atomically
 
 
 def replica_scale(loss):
@@ -317,6 +317,19 @@ class GenerativeModel(keras.Model):
                 return data[0], None
             return data[0], data[1]
         return data, None
+
+    #: the pixel range of the images the verbs take and return (`prepare_images`)
+    input_range = (-1.0, 1.0)
+
+    def prepare_images(self, images, example_shape, name="images"):
+        """The images a verb takes as `(float32 batch in input_range, single)`.
+
+        The one input check of every image-taking verb (`kerasgen.utils.check_images`): uint8
+        images (0..255) are mapped onto `input_range`, float images must be finite and inside
+        it, one example may come without the batch axis (`single`), an empty batch or another
+        shape is refused; each error names the shape and range expected.
+        """
+        return check_images(images, example_shape, self.input_range, name, type(self).__name__)
 
     def check_batch(self, x, expected_shape, name="x"):
         """Raises ValueError when a batch does not have the per-example shape the model needs."""

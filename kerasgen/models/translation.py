@@ -37,12 +37,23 @@ class TranslationModel(GenerativeModel):
         return tuple(self.translator("x2y").input_shape[1:])
 
     def translate(self, x, direction="x2y", batch_size=64):
-        """Translates images (n,) + input shape with the generator of `direction` (NumPy)."""
+        """Translates images with the generator of `direction`; returns a NumPy array.
+
+        Args:
+            x: a batch (n, H, W, C) or one image (H, W, C), float32 in [-1, 1] or uint8 in
+                [0, 255] (mapped onto [-1, 1], so both give the same result); other values,
+                NaN or infinity raise a ValueError naming the range.
+            direction: one of the model's `directions` ("x2y"; CycleGAN also "y2x").
+            batch_size: images per generator call.
+
+        Returns:
+            float32 in [-1, 1], (n, H', W', C') or (H', W', C') as `x` came.
+        """
         net = self.translator(direction)
-        x = tf.convert_to_tensor(x, tf.float32)
-        self.check_batch(x, tuple(net.input_shape[1:]))
-        return tf.concat([net(x[i:i + batch_size], training=False)
-                          for i in range(0, int(x.shape[0]), batch_size)], axis=0).numpy()
+        x, single = self.prepare_images(x, tuple(net.input_shape[1:]), "x")
+        out = tf.concat([net(x[i:i + batch_size], training=False)
+                         for i in range(0, len(x), batch_size)], axis=0).numpy()
+        return out[0] if single else out
 
     def generate(self, num_samples, seed=None, batch_size=256):
         raise NotImplementedError(
