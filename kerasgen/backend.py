@@ -77,12 +77,17 @@ def configured_backend():
 
 def check_backend():
     """Checks Keras uses TensorFlow, then imports TensorFlow (quietly, see the module docstring)."""
-    backend = configured_backend()
-    if backend == "tensorflow" and "tensorflow" not in sys.modules and (
-            "TF_CPP_MIN_LOG_LEVEL" not in os.environ):
+    check_backend_name()
+    if "tensorflow" not in sys.modules and "TF_CPP_MIN_LOG_LEVEL" not in os.environ:
         _import_tensorflow_quietly()
+
+
+def check_backend_name():
+    """Raises the ImportError below unless Keras is set to TensorFlow; imports nothing."""
+    backend = configured_backend()
     if backend != "tensorflow":
         raise ImportError(
             f"kerasgen needs Keras's TensorFlow backend, but Keras is set to use {backend!r}. Set "
             "the environment variable KERAS_BACKEND=tensorflow (or \"backend\": \"tensorflow\" "
             "in ~/.keras/keras.json) before importing keras.")
+    return backend

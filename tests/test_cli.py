@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -82,17 +83,19 @@ def test_readme_names_the_backend():
 
 
 def test_every_script_has_a_console_entry_point():
-    """kerasgen-train etc. are installed and point at each script's `run` (checked without
-    importing the scripts: absl flags are process-global, so two scripts cannot share one)."""
+    """kerasgen-train etc. are declared in setup.cfg and point at each script's `run` (checked
+    without importing the scripts: absl flags are process-global, so two scripts cannot share
+    one)."""
     import ast
-    import importlib.metadata
+    import configparser
     import importlib.util
 
-    points = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="console_scripts")
-              if ep.name.startswith("kerasgen-")}
+    config = configparser.ConfigParser()
+    config.read(os.path.join(os.path.dirname(__file__), "..", "setup.cfg"))
+    lines = config["options.entry_points"]["console_scripts"].strip().splitlines()
+    points = dict(line.replace(" ", "").split("=") for line in lines)
     assert set(points) == {f"kerasgen-{n}" for n in ("train", "sample", "evaluate", "export",
-                                                     "demos", "studio",
-                                                     "convert")}
+                                                     "demos", "studio", "convert", "translate")}
     for name, target in points.items():
         module, function = target.split(":")
         tree = ast.parse(open(importlib.util.find_spec(module).origin).read())
@@ -131,6 +134,44 @@ def test_scripts_reject_bad_flags_with_one_clear_line(tmp_path):
     assert code != 0 and "version number" in stderr
     stderr, code = results["data"]
     assert code != 0 and "missing" in stderr
+
+
+def test_a_mistyped_flag_is_answered_before_tensorflow_loads():
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "kerasgen.cli.sample", "--modle=dcgan_digits"],
+                            capture_output=True, text=True, env=_clean_env(), timeout=300)
+    elapsed = time.monotonic() - start
+    assert result.returncode != 0
+    assert "Unknown command line flag 'modle'. Did you mean: model ?" in result.stderr
+    assert elapsed < 2.5, f"a flag error took {elapsed:.1f} s"
+
+
+def test_translate_and_sample_write_the_format_the_extension_names_and_nothing_else(tmp_path):
+    from PIL import Image
+
+    pixels = np.random.default_rng(0).integers(0, 256, (13, 10, 3)).astype(np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "photo.jpg")
+    runs = {
+        "translate": ("kerasgen.cli.translate", "--model=srresnet_natural",
+                      f"--input={tmp_path / 'photo.jpg'}", f"--out={tmp_path / 'big.jpg'}"),
+        "sample": ("kerasgen.cli.sample", "--model=dcgan_digits", "--num=4",
+                   f"--out={tmp_path / 'grid.jpg'}"),
+    }
+    procs = {name: subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, env=_clean_env())
+             for name, args in runs.items()}
+    results = {name: (*p.communicate(timeout=300), p.returncode) for name, p in procs.items()}
+    out, err, code = results["translate"]
+    assert code == 0 and err == "", err  # the image's own size; nothing but the script's line
+    assert out == (f"Translated {tmp_path / 'photo.jpg'} (13x10) with srresnet_natural (lr2hr) "
+                   f"to {tmp_path / 'big.jpg'} (52x40)\n")
+    with Image.open(tmp_path / "big.jpg") as im:
+        assert im.format == "JPEG" and im.size == (40, 52)
+    out, err, code = results["sample"]
+    assert code == 0 and err == "", err
+    assert out == f"Wrote 4 samples of dcgan_digits to {tmp_path / 'grid.jpg'}\n"
+    with Image.open(tmp_path / "grid.jpg") as im:
+        assert im.format == "JPEG"  # the format the extension names, not PNG bytes
 
 
 # ------------------------------------------------------------------------------ serving

@@ -136,6 +136,9 @@ def test_predict_frames_takes_uint8_and_refuses_values_outside_the_range():
         model.predict_frames(np.full((2, 3, 16, 16, 1), np.inf))
     with pytest.raises(ValueError, match=r"got an empty batch of shape \(0, 3, 16, 16, 1\)"):
         model.predict_frames(scaled[:0])
+    with pytest.raises(NotImplementedError, match=r"FramePredictor predicts frames: use "
+                       r"model\.predict_frames\(context, steps\) and has no latent"):
+        model.generate(4)
 
 
 def test_bad_context_is_refused_with_the_shape():

@@ -117,6 +117,9 @@ def test_upscale_takes_uint8_and_refuses_values_outside_the_range():
         model.upscale(np.full((10, 12, 3), np.nan))
     with pytest.raises(ValueError, match=r"got an empty batch of shape \(0, 10, 12, 3\)"):
         model.upscale(scaled[:0])
+    with pytest.raises(NotImplementedError, match=r"SRResNet super-resolves images: use "
+                       r"model\.upscale\(images\), or python -m kerasgen\.cli\.translate"):
+        model.generate(4)
 
 
 def test_bundled_images_are_split_by_image_and_never_downloaded():

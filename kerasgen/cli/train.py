@@ -10,7 +10,9 @@ loads it.
 import shlex
 import sys
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("recipe", None, "Zoo recipe name (see kerasgen.list_models()).")
@@ -57,7 +59,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

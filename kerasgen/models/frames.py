@@ -153,6 +153,8 @@ class FramePredictor(TranslationModel):
                     gdl_alpha=self.gdl_alpha)
 
     # -- the verb
+    verb_hint = "predicts frames: use model.predict_frames(context, steps)"
+
     def predict_frames(self, context, steps=1, batch_size=64):
         """Rolls the predictor out for `steps` frames, feeding each prediction back as context.
 

@@ -267,6 +267,9 @@ class SRResNet(TranslationModel):
                     upsampling=upsampling)
 
     # -- the verb
+    verb_hint = ("super-resolves images: use model.upscale(images), or python -m "
+                 "kerasgen.cli.translate --model=NAME --input=FILE --out=FILE")
+
     @property
     def min_input_size(self):
         """The smallest LR side accepted: the first convolution's kernel (smaller inputs would be

@@ -57,8 +57,15 @@ class TranslationModel(GenerativeModel):
 
     def generate(self, num_samples, seed=None, batch_size=256):
         raise NotImplementedError(
-            f"{type(self).__name__} translates images and has no latent to sample: use "
-            f"translate(x, direction=...) with direction in {sorted(self.directions)}.")
+            f"{type(self).__name__} {self.verb_hint} and has no latent to sample.")
+
+    #: what `generate` answers instead: the family's own verb (and its script, if any)
+    @property
+    def verb_hint(self):
+        directions = ", ".join(map(repr, self.directions))
+        return (f"translates images: use model.translate(x, direction=...) with direction in "
+                f"{directions}, or python -m kerasgen.cli.translate --model=NAME "
+                f"--input=FILE --out=FILE")
 
     def call(self, x, training=False):
         return self.translator("x2y")(x, training=training)
