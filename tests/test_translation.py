@@ -160,6 +160,17 @@ def test_export_has_a_signature_per_direction(tmp_path):
     x = _digits16(2)
     np.testing.assert_allclose(loaded.signatures["y2x"](x=tf.constant(x))["translated"].numpy(),
                                model.translate(x, "y2x"), atol=1e-5)
+    # a wrong channel count, size or rank is refused by name, before the convolutions run
+    serve = loaded.signatures["serving_default"]
+    expected = (r"CycleGAN signature `x2y`: input `x` must be float32 of shape "
+                r"\[batch, 16, 16, 1\]; got shape\] ")
+    for bad, shown in ((np.repeat(x, 3, axis=-1), r"\[2 16 16 3\]"),
+                       (x[:, :8, :8], r"\[2 8 8 1\]"), (x[0], r"\[16 16 1\]")):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=expected + shown):
+            serve(x=tf.constant(bad))
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="expected to be a float tensor but is a uint8 tensor"):
+        serve(x=tf.constant(x.astype(np.uint8)))
 
 
 def _write_images(folder, names, value):

@@ -391,7 +391,8 @@ class GenerativeModel(keras.Model):
         """
         if format != "tf_saved_model":
             raise ValueError(f"`format` must be 'tf_saved_model', got {format!r}.")
-        endpoints = self.serving_endpoints()
+        endpoints = {name: (self._checked_endpoint(name, fn, signature), signature)
+                     for name, (fn, signature) in self.serving_endpoints().items()}
 
         def writer(tmp_path):
             archive = keras.export.ExportArchive()
@@ -403,6 +404,49 @@ class GenerativeModel(keras.Model):
             archive.write_out(tmp_path, verbose=verbose)
 
         return write_atomically(filepath, writer)
+
+    def _checked_endpoint(self, name, fn, signature):
+        """`fn` behind a check of its inputs' shapes, run in the exported graph.
+
+        A concrete signature does not check the shape of what it is fed: a 3-channel image
+        reached the 1-channel CycleGAN's convolutions ("output depth must be evenly divisible by
+        number of groups: 32 vs 3") and a wrong `z` width a matrix multiplication. Here each
+        input's rank and known sizes are asserted first, with a message naming the family, the
+        signature, the input and the shape expected, followed by the shape received. (A wrong
+        dtype is refused by TensorFlow before the graph runs: "expected to be a float tensor but
+        is a uint8 tensor".)
+        """
+        family = type(self).__name__
+
+        def assertion(x, spec):
+            if spec.shape.rank is None:
+                return None
+            dims = spec.shape.as_list()
+            wanted = "[" + ", ".join("batch" if i == 0 and d is None else
+                                     "any" if d is None else str(d)
+                                     for i, d in enumerate(dims)) + "]"
+            shape = tf.shape(x, out_type=tf.int32)
+            rank = len(dims)
+            # pad so that a tensor of another rank can be compared without a shape error
+            padded = tf.concat([shape, tf.zeros([rank + 1], tf.int32)], axis=0)[:rank + 1]
+            known = [i for i, d in enumerate(dims) if d is not None]
+            ok = tf.logical_and(tf.equal(tf.size(shape), rank), tf.equal(padded[rank], 0))
+            if known:
+                ok = tf.logical_and(ok, tf.reduce_all(tf.equal(
+                    tf.gather(padded, known), tf.constant([dims[i] for i in known], tf.int32))))
+            # backquotes: TensorFlow shows a single quote in an assertion's text escaped
+            message = (f"{family} signature `{name}`: input `{spec.name}` must be "
+                       f"{spec.dtype.name} of shape {wanted}; got shape")
+            return tf.debugging.Assert(ok, [message, shape], summarize=rank + 1)
+
+        def checked(*args):
+            checks = [c for c in (assertion(x, spec) for x, spec in zip(args, signature))
+                      if c is not None]
+            with tf.control_dependencies(checks):
+                args = [tf.identity(x) for x in args]
+            return fn(*args)
+
+        return checked
 
     # ------------------------------------------------------------------ config and presets
     def record_hyperparameters(self, **hyperparameters):
