@@ -13,6 +13,7 @@ stderr captured, drops those known start-up lines and passes anything else throu
 the import fails, everything captured is written out before the error.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -91,3 +92,42 @@ def check_backend_name():
             "the environment variable KERAS_BACKEND=tensorflow (or \"backend\": \"tensorflow\" "
             "in ~/.keras/keras.json) before importing keras.")
     return backend
+
+
+#: a C++ line TensorFlow 2.21 writes when Grappler's remapper cannot fuse a graph; the graph runs
+#: unfused, with the same results (seen on the studio's encoder: convolution + bias + LeakyReLU
+#: under a gradient tape)
+REMAPPER_NOISE = re.compile(r"meta_optimizer\.cc:\d+\] remapper failed: ")
+
+
+@contextlib.contextmanager
+def dropping_stderr_lines(pattern):
+    """Captures what is written to the stderr file descriptor inside the block (C++ included)
+    and writes it back without the lines `pattern` matches. Nothing is dropped when the user set
+    `TF_CPP_MIN_LOG_LEVEL` (TensorFlow's own behaviour is kept) or stderr is no real file.
+
+    Grappler optimizes a function when it first runs: wrap that first call.
+    """
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    with tempfile.TemporaryFile(mode="w+b") as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            lines = capture.read().decode("utf-8", "replace").splitlines(keepends=True)
+            kept = [line for line in lines if not pattern.search(line)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()

@@ -226,7 +226,11 @@ def train_encoder(model, steps=1000, batch_size=64, learning_rate=1e-3, seed=0,
         optimizer.apply_gradients(zip(grads, encoder.trainable_variables))
         return loss
 
-    for _ in range(steps):
+    from kerasgen.backend import REMAPPER_NOISE, dropping_stderr_lines
+
+    with dropping_stderr_lines(REMAPPER_NOISE):  # the first call optimizes the graph
+        train_step()
+    for _ in range(steps - 1):
         train_step()
     return encoder
 

@@ -28,6 +28,7 @@ def main(argv):
         import kerasgen
         from kerasgen import editing, studio
 
+        studio.require_aiohttp()  # before minutes of loading and encoder training
         limits = studio.Limits(max_jobs=FLAGS.max_jobs, max_steps=FLAGS.max_steps,
                                default_steps=min(100, FLAGS.max_steps),
                                time_limit=FLAGS.time_limit)
