@@ -95,9 +95,60 @@ def check_backend_name():
 
 
 #: a C++ line TensorFlow 2.21 writes when Grappler's remapper cannot fuse a graph; the graph runs
-#: unfused, with the same results (seen on the studio's encoder: convolution + bias + LeakyReLU
-#: under a gradient tape)
+#: unfused, with the same results (seen on convolution + bias + LeakyReLU under a gradient tape:
+#: the DCGAN discriminator, the studio's encoder)
 REMAPPER_NOISE = re.compile(r"meta_optimizer\.cc:\d+\] remapper failed: ")
+
+#: C++ lines TensorFlow writes while it runs that say nothing to a kerasgen script's user: the
+#: remapper above; tf.data's note that an evaluation read only part of a cached dataset (the
+#: intended use: the cache is discarded, nothing is wrong); glibc's allocator tuning notice
+RUNTIME_NOISE = re.compile(
+    REMAPPER_NOISE.pattern
+    + r"|cache_dataset_ops\.cc:\d+\] The calling iterator did not fully read the dataset"
+    + r"|Memory patch applied: M_TRIM_THRESHOLD")
+
+
+def filter_stderr(pattern=RUNTIME_NOISE):
+    """For scripts: from now until exit, drop the stderr lines `pattern` matches (C++ ones too).
+
+    The stderr file descriptor is routed through a pipe; a thread passes every other line on
+    unchanged, and the original stderr is put back at exit (after which a traceback or any late
+    line goes straight through). Does nothing when the user set `TF_CPP_MIN_LOG_LEVEL`
+    (TensorFlow's own behaviour is kept) or stderr is no real file. Returns whether it is on.
+    """
+    import atexit
+    import threading
+
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        return False
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        read_end, write_end = os.pipe()
+    except (OSError, ValueError, AttributeError):
+        return False
+    os.dup2(write_end, 2)
+    os.close(write_end)
+
+    def pump():
+        with os.fdopen(read_end, "rb") as source:
+            for line in source:
+                if not pattern.search(line.decode("utf-8", "replace")):
+                    os.write(saved, line)
+
+    thread = threading.Thread(target=pump, name="kerasgen-stderr", daemon=True)
+    thread.start()
+
+    def restore():
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os.dup2(saved, 2)  # the pipe's last writer closes: the thread reads to the end
+        thread.join(timeout=5)
+
+    atexit.register(restore)
+    return True
 
 
 @contextlib.contextmanager

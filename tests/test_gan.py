@@ -80,3 +80,14 @@ def test_exported_signature_refuses_a_wrong_latent_width_by_name(tmp_path):
     with pytest.raises(tf.errors.InvalidArgumentError,
                        match="expected to be a float tensor but is a double tensor"):
         serve(z=tf.zeros((2, 3), tf.float64))
+
+
+def test_fit_on_a_dataset_does_not_warn_about_keras_shuffle():
+    import warnings
+
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(8,))
+    model.compile()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(kerasgen.data.toy("ring8", batch_size=16), steps_per_epoch=1, verbose=0)
+    assert not [w for w in caught if "shuffle" in str(w.message)], [str(w.message) for w in caught]

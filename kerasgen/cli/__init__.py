@@ -23,9 +23,16 @@ import sys
 def run(main):
     """`absl.app.run(main)`, importing the library (and TensorFlow, quietly) after the flags are
     parsed: `kerasgen/__init__.py` defers it when a script starts (`_started_as_script`)."""
-    from absl import app
+    from absl import app, flags, logging
 
     def start(argv):
+        if not flags.FLAGS["verbosity"].present:
+            # absl's default (INFO) would show TensorFlow's own INFO lines, e.g. the SavedModel
+            # writer's temporary paths; `-v 0` / `--verbosity=0` brings them back
+            logging.set_verbosity(logging.WARNING)
+        from kerasgen import backend
+
+        backend.filter_stderr()  # TensorFlow's run-time C++ notes (backend.RUNTIME_NOISE)
         import kerasgen
 
         kerasgen._import_library()

@@ -304,6 +304,14 @@ class GenerativeModel(keras.Model):
         self.train_function = train_function
         return train_function
 
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`; a `tf.data.Dataset` is taken as it comes (shuffle it with
+        `.shuffle(n)`), without Keras's warning that `shuffle=True` is ignored for datasets."""
+        if (isinstance(x, tf.data.Dataset) and "shuffle" not in kwargs
+                and len(args) < 7):  # shuffle is fit's 9th positional argument
+            kwargs["shuffle"] = False
+        return super().fit(x, y, *args, **kwargs)
+
     # ------------------------------------------------------------------ data helpers
     @staticmethod
     def unpack(data):
