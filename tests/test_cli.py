@@ -82,6 +82,25 @@ def test_readme_names_the_backend():
     assert "TensorFlow backend" in readme.split("## ")[0]
 
 
+def test_readme_documents_every_script_the_environment_and_list_models_keys():
+    import glob
+    import kerasgen
+
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
+    scripts = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(
+        os.path.dirname(kerasgen.__file__), "cli", "*.py")) if not p.endswith("__init__.py"))
+    for script in scripts:
+        assert f"| `python -m kerasgen.cli.{script} " in readme, script
+    for variable in ("KERASGEN_HOME", "KERASGEN_OFFLINE"):
+        assert f"`{variable}" in readme, variable
+    keys = set(kerasgen.list_models()[0])
+    assert "dicts: " + ", ".join(["name", "description", "family", "resolution", "dataset",
+                                  "weights_offline"]) in readme
+    assert keys == {"name", "description", "family", "resolution", "dataset", "weights_offline"}
+    shipped = kerasgen.load("srresnet_natural").min_input_size
+    assert f"{shipped} in the shipped `srresnet_natural`" in readme
+
+
 def test_every_script_has_a_console_entry_point():
     """kerasgen-train etc. are declared in setup.cfg and point at each script's `run` (checked
     without importing the scripts: absl flags are process-global, so two scripts cannot share
