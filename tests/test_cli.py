@@ -185,7 +185,7 @@ def test_scripts_print_only_their_own_lines_and_write_the_format_the_extension_n
     procs = {name: subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True, env=_clean_env())
              for name, args in runs.items()}
-    results = {name: (*p.communicate(timeout=300), p.returncode) for name, p in procs.items()}
+    results = {name: (*p.communicate(timeout=600), p.returncode) for name, p in procs.items()}
     out, err, code = results["translate"]
     assert code == 0 and err == "", err  # the image's own size; nothing but the script's line
     assert out == (f"Translated {tmp_path / 'photo.jpg'} (13x10) with srresnet_natural (lr2hr) "
