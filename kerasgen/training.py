@@ -243,7 +243,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
     metric = None
     if evaluate and chief and recipe.get("evaluation"):
         spec = dict(recipe["evaluation"], seed=seed)
-        metric = evaluation.evaluate(model, spec)
+        metric = evaluation.evaluate(model, spec, verbose="auto" if verbose else 0)
         print(f"{recipe_name} after {info['steps']} steps: {evaluation.summary(metric, spec)}")
     info["metric"] = metric
     for callback in stopping:  # early stopping: the epoch whose weights were kept

@@ -240,3 +240,14 @@ def test_log_prob_is_float64_and_shows_progress_when_it_is_long(capsys):
     assert "4/4" in shown and "example" in shown
     assert model.PROGRESS_THRESHOLD == 50_000  # 50 digits at the default k = 1000
     assert "0.4 s per digit" in kerasgen.VAE.log_prob.__doc__
+
+
+def test_evaluation_progress_bar_follows_verbose(capsys):
+    from kerasgen import evaluation
+
+    model = kerasgen.VAE(input_shape=(8, 8, 1), latent_dim=2, hidden_units=(16,), seed=0)
+    spec = {"kind": "log_likelihood", "num_samples": 120}  # 447 x 120 weights: above threshold
+    evaluation.evaluate(model, spec, verbose=0)  # train --verbose=0: nothing but its lines
+    assert capsys.readouterr().out == ""
+    evaluation.evaluate(model, spec)
+    assert "447/447" in capsys.readouterr().out
