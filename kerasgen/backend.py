@@ -13,6 +13,7 @@ stderr captured, drops those known start-up lines and passes anything else throu
 the import fails, everything captured is written out before the error.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -77,12 +78,107 @@ def configured_backend():
 
 def check_backend():
     """Checks Keras uses TensorFlow, then imports TensorFlow (quietly, see the module docstring)."""
-    backend = configured_backend()
-    if backend == "tensorflow" and "tensorflow" not in sys.modules and (
-            "TF_CPP_MIN_LOG_LEVEL" not in os.environ):
+    check_backend_name()
+    if "tensorflow" not in sys.modules and "TF_CPP_MIN_LOG_LEVEL" not in os.environ:
         _import_tensorflow_quietly()
+
+
+def check_backend_name():
+    """Raises the ImportError below unless Keras is set to TensorFlow; imports nothing."""
+    backend = configured_backend()
     if backend != "tensorflow":
         raise ImportError(
             f"kerasgen needs Keras's TensorFlow backend, but Keras is set to use {backend!r}. Set "
             "the environment variable KERAS_BACKEND=tensorflow (or \"backend\": \"tensorflow\" "
             "in ~/.keras/keras.json) before importing keras.")
+    return backend
+
+
+#: a C++ line TensorFlow 2.21 writes when Grappler's remapper cannot fuse a graph; the graph runs
+#: unfused, with the same results (seen on convolution + bias + LeakyReLU under a gradient tape:
+#: the DCGAN discriminator, the studio's encoder)
+REMAPPER_NOISE = re.compile(r"meta_optimizer\.cc:\d+\] remapper failed: ")
+
+#: C++ lines TensorFlow writes while it runs that say nothing to a kerasgen script's user: the
+#: remapper above; tf.data's note that an evaluation read only part of a cached dataset (the
+#: intended use: the cache is discarded, nothing is wrong); glibc's allocator tuning notice
+RUNTIME_NOISE = re.compile(
+    REMAPPER_NOISE.pattern
+    + r"|cache_dataset_ops\.cc:\d+\] The calling iterator did not fully read the dataset"
+    + r"|Memory patch applied: M_TRIM_THRESHOLD")
+
+
+def filter_stderr(pattern=RUNTIME_NOISE):
+    """For scripts: from now until exit, drop the stderr lines `pattern` matches (C++ ones too).
+
+    The stderr file descriptor is routed through a pipe; a thread passes every other line on
+    unchanged, and the original stderr is put back at exit (after which a traceback or any late
+    line goes straight through). Does nothing when the user set `TF_CPP_MIN_LOG_LEVEL`
+    (TensorFlow's own behaviour is kept) or stderr is no real file. Returns whether it is on.
+    """
+    import atexit
+    import threading
+
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        return False
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        read_end, write_end = os.pipe()
+    except (OSError, ValueError, AttributeError):
+        return False
+    os.dup2(write_end, 2)
+    os.close(write_end)
+
+    def pump():
+        with os.fdopen(read_end, "rb") as source:
+            for line in source:
+                if not pattern.search(line.decode("utf-8", "replace")):
+                    os.write(saved, line)
+
+    thread = threading.Thread(target=pump, name="kerasgen-stderr", daemon=True)
+    thread.start()
+
+    def restore():
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os.dup2(saved, 2)  # the pipe's last writer closes: the thread reads to the end
+        thread.join(timeout=5)
+
+    atexit.register(restore)
+    return True
+
+
+@contextlib.contextmanager
+def dropping_stderr_lines(pattern):
+    """Captures what is written to the stderr file descriptor inside the block (C++ included)
+    and writes it back without the lines `pattern` matches. Nothing is dropped when the user set
+    `TF_CPP_MIN_LOG_LEVEL` (TensorFlow's own behaviour is kept) or stderr is no real file.
+
+    Grappler optimizes a function when it first runs: wrap that first call.
+    """
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    with tempfile.TemporaryFile(mode="w+b") as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            lines = capture.read().decode("utf-8", "replace").splitlines(keepends=True)
+            kept = [line for line in lines if not pattern.search(line)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()

@@ -49,6 +49,7 @@ import weakref
 
 import numpy as np
 
+from kerasgen import utils
 from kerasgen.utils import check_positive_int
 
 MAX_STEPS = 2000            # Adam updates one call may ask for
@@ -116,24 +117,13 @@ def _as_float_array(values, name):
 
 def check_images(model, images, name="images"):
     """Returns `(batch, single)`: float32 images (n,) + sample_shape, and whether one image
-    without a batch axis was given. Shapes, finiteness and the model's value range are checked
-    (1e-3 of slack for rounding)."""
+    without a batch axis was given. The shared check of every verb (`kerasgen.utils.
+    check_images`): uint8 images (0..255) are mapped onto the model's value range, float
+    images must be finite and inside it (half a percent of slack for rounding), an empty batch
+    or another shape is refused."""
     _check_model(model)
-    shape = tuple(model.sample_shape)
-    x = _as_float_array(images, name)
-    single = x.shape == shape
-    if single:
-        x = x[None]
-    if x.shape[1:] != shape or x.shape[0] == 0:
-        raise ValueError(f"`{name}` must have shape {shape} or (n, {', '.join(map(str, shape))})"
-                         f" with n >= 1 for this model, got {x.shape}.")
-    bounds = value_range(model)
-    if bounds is not None:
-        lo, hi = bounds
-        if x.min() < lo - 1e-3 or x.max() > hi + 1e-3:
-            raise ValueError(f"`{name}` must lie in the model's value range [{lo:g}, {hi:g}], "
-                             f"got values in [{x.min():g}, {x.max():g}].")
-    return x, single
+    return utils.check_images(images, tuple(model.sample_shape), value_range(model), name,
+                              type(model).__name__)
 
 
 def check_latents(model, z, name="z"):
@@ -236,7 +226,11 @@ def train_encoder(model, steps=1000, batch_size=64, learning_rate=1e-3, seed=0,
         optimizer.apply_gradients(zip(grads, encoder.trainable_variables))
         return loss
 
-    for _ in range(steps):
+    from kerasgen.backend import REMAPPER_NOISE, dropping_stderr_lines
+
+    with dropping_stderr_lines(REMAPPER_NOISE):  # the first call optimizes the graph
+        train_step()
+    for _ in range(steps - 1):
         train_step()
     return encoder
 
@@ -365,7 +359,10 @@ def project(model, images, steps=100, encoder=None, restarts=1, prior_weight=1e-
 
     Args:
         model: a GAN-family model.
-        images: one sample (sample_shape) or a batch (n,) + sample_shape in the model's range.
+        images: one sample (sample_shape) or a batch (n,) + sample_shape: float32 in the model's
+            range (`value_range`: [-1, 1] for a tanh generator) or uint8 in [0, 255] (mapped onto
+            it; both give the same result); other values, NaN or infinity raise a ValueError
+            naming the range.
         steps: Adam updates (0 to `MAX_STEPS`).
         encoder: a `keras.Model` x -> z (see `train_encoder`), or None.
         restarts: random starts per image when there is no encoder (1 to 16).
@@ -425,11 +422,11 @@ def edit(model, image=None, mask=None, target=None, z=None, steps=100, smooth_we
 
     Args:
         model: a GAN-family model.
-        image: the image to edit (sample_shape); it is projected first (`project_steps`,
-            `encoder`). Leave it None and pass `z` to edit a latent you have (a sample or an
+        image: the image to edit (sample_shape; float32 in the model's range or uint8 in
+            [0, 255], as `project` takes); it is projected first (`project_steps`, `encoder`). Leave it None and pass `z` to edit a latent you have (a sample or an
             earlier projection).
         mask: where the strokes are, values in [0, 1]: (H, W), (H, W, 1) or sample_shape.
-        target: the strokes' colour/intensity, sample_shape in the model's range (its values
+        target: the strokes' colour/intensity, sample_shape in the model's range or uint8 (its values
             outside the mask do not matter).
         z: the starting latent (latent_dim,) instead of `image`.
         steps: Adam updates of the edit (0 to `MAX_STEPS`).
@@ -469,8 +466,10 @@ def edit(model, image=None, mask=None, target=None, z=None, steps=100, smooth_we
             raise ValueError(f"`z` must be one latent of shape ({model.latent_dim},), got "
                              f"{z0.shape}.")
     else:
-        check_images(model, image, "image")
-        z0, _ = project(model, np.asarray(image, np.float32)[None], steps=project_steps,
+        x, single_image = check_images(model, image, "image")
+        if not single_image:
+            raise ValueError(f"`image` must be one sample of shape {shape}, got {x.shape}.")
+        z0, _ = project(model, x, steps=project_steps,
                         encoder=encoder, prior_weight=prior_weight, time_limit=time_limit)
     remaining = None if time_limit is None else max(0.0, time_limit - (time.monotonic() - start))
     z_new, _, _ = fit_latents(model, z0, target, mask, steps=steps, smooth_weight=smooth_weight,

@@ -24,6 +24,8 @@ read alone:
 `summary(figures, spec)` is the one line a training run prints.
 """
 
+import inspect
+
 import numpy as np
 
 from kerasgen import data as data_lib
@@ -79,13 +81,16 @@ def independent_categorical_nll(train, test, num_levels=data_lib.DIGITS_LEVELS, 
 
 
 def evaluate_log_likelihood(model, split="test", num_samples=None, seed=0, ais_chains=None,
-                            ais_betas=None, **_):
-    """NLL of a digits split by `model.log_prob_report` (VAE: IWAE with `num_samples`; RBM: log
-    Z refreshed first, by AIS from the training split's base rates when not enumerable)."""
+                            ais_betas=None, verbose="auto", **_):
+    """NLL of a digits split by `model.log_prob_report` (VAE: IWAE with `num_samples`, with a
+    progress bar unless `verbose=0`; RBM: log Z refreshed first, by AIS from the training
+    split's base rates when not enumerable)."""
     test, _ = data_lib.load_digits_array(split, raw=True)
     train, _ = data_lib.load_digits_array("train", raw=True)
     x = test[..., None]
     options = {} if num_samples is None else {"num_samples": num_samples}
+    if "verbose" in inspect.signature(model.log_prob).parameters:
+        options["verbose"] = verbose
     if hasattr(model, "update_log_partition"):
         model.update_log_partition(data=train[..., None], num_chains=ais_chains,
                                    num_betas=ais_betas, seed=seed)
@@ -182,14 +187,15 @@ HEADLINES = {
 }
 
 
-def evaluate(model, spec):
-    """Runs the evaluator a spec names; returns a dict of figures (references as `floor_*`)."""
+def evaluate(model, spec, verbose="auto"):
+    """Runs the evaluator a spec names; returns a dict of figures (references as `floor_*`).
+    `verbose=0` keeps long evaluations (the VAE's IWAE) from showing a progress bar."""
     spec = dict(spec or {})
     kind = spec.pop("kind", None)
     if kind not in EVALUATORS:
         raise ValueError(f"Unknown evaluation kind {kind!r}; expected one of "
                          f"{sorted(EVALUATORS)}.")
-    return EVALUATORS[kind](model, **spec)
+    return EVALUATORS[kind](model, verbose=verbose, **spec)
 
 
 def summary(figures, spec):

@@ -1,7 +1,8 @@
 """Figures people read: sample grids, scatter plots over a mixture's modes, curves, and rows of
 images side by side (translation, super-resolution, frame prediction), drawn with matplotlib.
 
-Every function writes a PNG atomically (a temporary file renamed into place) and returns its path.
+Every function writes its figure atomically (a temporary file renamed into place), in the format
+the path's extension names (PNG, JPEG, PDF, SVG, ...; PNG without one), and returns its path.
 `image_grid` tiles a batch into one uint8 array without matplotlib, for TensorBoard.
 """
 
@@ -60,10 +61,18 @@ def _pyplot():
     return plt
 
 
+#: file extension -> matplotlib format: a figure is written in the format its path names
+FIGURE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".pdf": "pdf", ".svg": "svg",
+                  ".tif": "tiff", ".tiff": "tiff", ".webp": "webp"}
+
+
 def _save(fig, path, dpi=100):
+    from kerasgen.image_files import image_format
+
     plt = _pyplot()
     try:
-        write_atomically(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi,
+        fmt = image_format(path, FIGURE_FORMATS).lower()  # ValueError on an unknown extension
+        write_atomically(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi,
                                                        bbox_inches="tight"))
     finally:
         plt.close(fig)

@@ -94,14 +94,22 @@ def _check_same_recipe(model_dir, recipe_name, recipe, existing, chief):
     run (`model_dir/recipe.json`), so a preset is never trained partly by an older recipe."""
     path = os.path.join(model_dir, "recipe.json")
     current = json.loads(json.dumps({k: recipe.get(k) for k in _RUN_FIELDS}, default=str))
+    current["name"] = recipe_name
     if existing and os.path.exists(path):
         with open(path) as f:
             saved = json.load(f)
+        held = saved.get("name")  # absent in directories written before the name was stored
+        if held is not None and held != recipe_name:
+            raise ValueError(
+                f"--model_dir {model_dir!r} holds checkpoints of recipe {held!r}, not "
+                f"{recipe_name!r}; resuming them would mix the two. Use a new --model_dir for "
+                f"{recipe_name!r}, or --recipe={held} to resume it.")
         changed = [k for k in _RUN_FIELDS if saved.get(k) != current.get(k)]
         if changed:
+            what = f"recipe {held!r}" if held is not None else "another recipe"
             raise ValueError(
-                f"--model_dir {model_dir!r} holds checkpoints of recipe {recipe_name!r} trained "
-                f"with another {', '.join(changed)} than the recipe has now; resuming them "
+                f"--model_dir {model_dir!r} holds checkpoints of {what} trained with another "
+                f"{', '.join(changed)} than recipe {recipe_name!r} has now; resuming them "
                 "would mix the two. Use a new --model_dir, or delete this one to start over.")
     elif chief and not existing:
         write_atomically(path, lambda tmp: _write_json(tmp, current))
@@ -235,7 +243,7 @@ def train_and_evaluate(recipe_name, model_dir, steps=None, batch_size=None, stra
     metric = None
     if evaluate and chief and recipe.get("evaluation"):
         spec = dict(recipe["evaluation"], seed=seed)
-        metric = evaluation.evaluate(model, spec)
+        metric = evaluation.evaluate(model, spec, verbose="auto" if verbose else 0)
         print(f"{recipe_name} after {info['steps']} steps: {evaluation.summary(metric, spec)}")
     info["metric"] = metric
     for callback in stopping:  # early stopping: the epoch whose weights were kept

@@ -441,6 +441,7 @@ class DensityContractTests:
         assert report["num_examples"] == 16
         log_p = model.log_prob(x, **self.log_prob_kwargs)
         assert log_p.shape == (16,) and np.all(np.isfinite(log_p))
+        assert log_p.dtype == np.float64  # one dtype across the density families
 
     def test_samples_lie_in_the_support_and_are_seeded(self):
         model = self.make_model()

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -81,18 +82,39 @@ def test_readme_names_the_backend():
     assert "TensorFlow backend" in readme.split("## ")[0]
 
 
+def test_readme_documents_every_script_the_environment_and_list_models_keys():
+    import glob
+    import kerasgen
+
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
+    scripts = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(
+        os.path.dirname(kerasgen.__file__), "cli", "*.py")) if not p.endswith("__init__.py"))
+    for script in scripts:
+        assert f"| `python -m kerasgen.cli.{script} " in readme, script
+    for variable in ("KERASGEN_HOME", "KERASGEN_OFFLINE"):
+        assert f"`{variable}" in readme, variable
+    keys = set(kerasgen.list_models()[0])
+    assert "dicts: " + ", ".join(["name", "description", "family", "resolution", "dataset",
+                                  "weights_offline"]) in readme
+    assert keys == {"name", "description", "family", "resolution", "dataset", "weights_offline"}
+    shipped = kerasgen.load("srresnet_natural").min_input_size
+    assert f"{shipped} in the shipped `srresnet_natural`" in readme
+
+
 def test_every_script_has_a_console_entry_point():
-    """kerasgen-train etc. are installed and point at each script's `run` (checked without
-    importing the scripts: absl flags are process-global, so two scripts cannot share one)."""
+    """kerasgen-train etc. are declared in setup.cfg and point at each script's `run` (checked
+    without importing the scripts: absl flags are process-global, so two scripts cannot share
+    one)."""
     import ast
-    import importlib.metadata
+    import configparser
     import importlib.util
 
-    points = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="console_scripts")
-              if ep.name.startswith("kerasgen-")}
+    config = configparser.ConfigParser()
+    config.read(os.path.join(os.path.dirname(__file__), "..", "setup.cfg"))
+    lines = config["options.entry_points"]["console_scripts"].strip().splitlines()
+    points = dict(line.replace(" ", "").split("=") for line in lines)
     assert set(points) == {f"kerasgen-{n}" for n in ("train", "sample", "evaluate", "export",
-                                                     "demos", "studio",
-                                                     "convert")}
+                                                     "demos", "studio", "convert", "translate")}
     for name, target in points.items():
         module, function = target.split(":")
         tree = ast.parse(open(importlib.util.find_spec(module).origin).read())
@@ -131,6 +153,59 @@ def test_scripts_reject_bad_flags_with_one_clear_line(tmp_path):
     assert code != 0 and "version number" in stderr
     stderr, code = results["data"]
     assert code != 0 and "missing" in stderr
+
+
+def test_a_mistyped_flag_is_answered_before_tensorflow_loads():
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "kerasgen.cli.sample", "--modle=dcgan_digits"],
+                            capture_output=True, text=True, env=_clean_env(), timeout=300)
+    elapsed = time.monotonic() - start
+    assert result.returncode != 0
+    assert "Unknown command line flag 'modle'. Did you mean: model ?" in result.stderr
+    assert elapsed < 2.5, f"a flag error took {elapsed:.1f} s"
+
+
+def test_scripts_print_only_their_own_lines_and_write_the_format_the_extension_names(tmp_path):
+    from PIL import Image
+
+    pixels = np.random.default_rng(0).integers(0, 256, (13, 10, 3)).astype(np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "photo.jpg")
+    runs = {
+        "translate": ("kerasgen.cli.translate", "--model=srresnet_natural",
+                      f"--input={tmp_path / 'photo.jpg'}", f"--out={tmp_path / 'big.jpg'}"),
+        "sample": ("kerasgen.cli.sample", "--model=dcgan_digits", "--num=4",
+                   f"--out={tmp_path / 'grid.jpg'}"),
+        "export": ("kerasgen.cli.export", "--model=dcgan_digits",
+                   f"--export_dir={tmp_path / 'exports' / '1'}"),
+        # a convolutional GAN: its discriminator's graph made Grappler's remapper complain
+        "train": ("kerasgen.cli.train", "--recipe=dcgan_digits", f"--model_dir={tmp_path / 'run'}",
+                  "--steps=2", "--batch_size=8", "--verbose=0"),
+    }
+    # as a new user runs them: no TF_CPP_MIN_LOG_LEVEL
+    procs = {name: subprocess.Popen([sys.executable, "-m", *args], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, env=_clean_env())
+             for name, args in runs.items()}
+    results = {name: (*p.communicate(timeout=600), p.returncode) for name, p in procs.items()}
+    out, err, code = results["translate"]
+    assert code == 0 and err == "", err  # the image's own size; nothing but the script's line
+    assert out == (f"Translated {tmp_path / 'photo.jpg'} (13x10) with srresnet_natural (lr2hr) "
+                   f"to {tmp_path / 'big.jpg'} (52x40)\n")
+    with Image.open(tmp_path / "big.jpg") as im:
+        assert im.format == "JPEG" and im.size == (40, 52)
+    out, err, code = results["sample"]
+    assert code == 0 and err == "", err
+    assert out == f"Wrote 4 samples of dcgan_digits to {tmp_path / 'grid.jpg'}\n"
+    with Image.open(tmp_path / "grid.jpg") as im:
+        assert im.format == "JPEG"  # the format the extension names, not PNG bytes
+    out, err, code = results["export"]
+    assert code == 0 and err == "", err  # no INFO lines with temporary paths
+    assert out == (f"Exported dcgan_digits to {tmp_path / 'exports' / '1'} "
+                   "(signatures: serving_default, generate)\n")
+    out, err, code = results["train"]
+    assert code == 0 and err == "", err
+    lines = out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("dcgan_digits after 2 steps: fd ")
+    assert lines[1].startswith("Trained dcgan_digits to step 2 ")
 
 
 # ------------------------------------------------------------------------------ serving

@@ -79,9 +79,11 @@ def test_time_limit_stops_after_one_chunk_and_keeps_the_best(linear_gan):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda g: g.project(np.zeros((2, 4))), r"`images` must have shape \(5,\) or \(n, 5\)"),
-    (lambda g: g.project(np.full(5, np.nan)), "NaN or infinite"),
-    (lambda g: g.project("abc"), "must be an array of numbers"),
+    (lambda g: g.project(np.zeros((2, 4))), r"GAN expects `images` of shape \(5,\) or \(batch, 5\); got shape \(2, 4\)"),
+    (lambda g: g.project(np.full(5, np.nan)), "got 5 NaN or infinite value"),
+    (lambda g: g.project(np.zeros((0, 5))), r"got an empty batch of shape \(0, 5\)"),
+    (lambda g: g.project(np.zeros(5, np.uint8)), "no bounded pixel range, so uint8"),
+    (lambda g: g.project("abc"), "got an array of dtype <U3, not numbers"),
     (lambda g: g.project(np.zeros(5), steps=10**6), r"`steps` must be in \[0, 2000\]"),
     (lambda g: g.project(np.zeros(5), steps=True), "`steps` must be an integer"),
     (lambda g: g.project(np.zeros(5), steps=2.5), "`steps` must be an integer"),
@@ -107,11 +109,25 @@ def test_bad_inputs_get_a_clear_error(linear_gan, call, message):
 def test_value_range_is_read_from_the_generator_and_enforced():
     dcgan = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=4, base_filters=4, seed=0)
     assert editing.value_range(dcgan) == (-1.0, 1.0)
-    with pytest.raises(ValueError, match=r"value range \[-1, 1\]"):
+    with pytest.raises(ValueError, match=r"DCGAN expects `images` as float32 in \[-1, 1\] or uint8 "
+                       r"in \[0, 255\]; got float64 values in \[3, 3\]"):
         dcgan.project(np.full((8, 8, 1), 3.0), steps=0)
     with pytest.raises(ValueError, match=r"`mask` must have shape \(8, 8\) or \(8, 8, 1\)"):
         dcgan.edit(z=np.zeros(4), mask=np.ones((4, 4)), target=np.zeros((8, 8, 1)))
     assert editing.value_range(kerasgen.GAN(latent_dim=2, sample_shape=(2,))) is None
+
+
+def test_uint8_images_project_and_edit_as_the_same_image_in_the_model_range():
+    dcgan = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=4, base_filters=4, seed=0)
+    pixels = np.random.default_rng(0).integers(0, 256, (2, 8, 8, 1)).astype(np.uint8)
+    scaled = pixels.astype(np.float32) / 127.5 - 1.0
+    z_u8, x_u8 = dcgan.project(pixels, steps=5)
+    z_f, x_f = dcgan.project(scaled, steps=5)
+    np.testing.assert_allclose(x_u8, x_f, atol=1e-2)
+    mask = np.zeros((8, 8)); mask[:2] = 1.0
+    _, edit_u8 = dcgan.edit(pixels[0], mask, pixels[1], steps=3, project_steps=3)
+    _, edit_f = dcgan.edit(scaled[0], mask, scaled[1], steps=3, project_steps=3)
+    np.testing.assert_allclose(edit_u8, edit_f, atol=1e-2)
 
 
 def test_interpolation_runs_between_the_two_projections(linear_gan):

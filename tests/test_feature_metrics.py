@@ -43,6 +43,10 @@ def test_mmd_by_hand_and_kid_unbiased():
     shifted = fm.kid(rng.normal(size=(2000, 16)), rng.normal(size=(2000, 16)) + 0.5,
                      num_subsets=20, subset_size=500)
     assert shifted.mean > 10 * same.std
+    # a test set smaller than subset_size (447 digits): the subsets still differ, so the std is
+    # a spread, not ~0 from drawing the whole set every time
+    small = fm.kid(rng.normal(size=(447, 16)), rng.normal(size=(447, 16)) + 0.2, num_subsets=20)
+    assert small.std > 1e-3 * abs(small.mean) and small.std > 1e-6
 
 
 def test_precision_recall_density_coverage_match_brute_force():

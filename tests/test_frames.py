@@ -119,12 +119,35 @@ def test_rollout_feeds_predictions_back():
     np.testing.assert_allclose(two[:, 1:], second, atol=1e-5)
 
 
+def test_predict_frames_takes_uint8_and_refuses_values_outside_the_range():
+    model = kerasgen.FramePredictor(context_frames=2, image_size=16, base_filters=4,
+                                    num_downsamplings=1, seed=0)
+    pixels = np.random.default_rng(0).integers(0, 256, (2, 3, 16, 16, 1)).astype(np.uint8)
+    scaled = pixels.astype(np.float32) / 127.5 - 1.0
+    np.testing.assert_allclose(model.predict_frames(pixels, steps=2),
+                               model.predict_frames(scaled, steps=2), atol=1e-2)
+    one = model.predict_frames(pixels[0], steps=2)  # one sequence without the batch axis
+    assert one.shape == (2, 16, 16, 1)
+    assert model.translate(pixels[0]).shape == (16, 16, 1)
+    with pytest.raises(ValueError, match=r"FramePredictor expects `context` as float32 in "
+                       r"\[-1, 1\] or uint8 in \[0, 255\]; got float32 values in \[0, 255\]"):
+        model.predict_frames(pixels.astype(np.float32))
+    with pytest.raises(ValueError, match="got 1536 NaN or infinite value"):
+        model.predict_frames(np.full((2, 3, 16, 16, 1), np.inf))
+    with pytest.raises(ValueError, match=r"got an empty batch of shape \(0, 3, 16, 16, 1\)"):
+        model.predict_frames(scaled[:0])
+    with pytest.raises(NotImplementedError, match=r"FramePredictor predicts frames: use "
+                       r"model\.predict_frames\(context, steps\) and has no latent"):
+        model.generate(4)
+
+
 def test_bad_context_is_refused_with_the_shape():
     model = kerasgen.FramePredictor(context_frames=3, image_size=16, base_filters=4,
                                     num_downsamplings=1)
     with pytest.raises(ValueError, match=r"\(batch, >= 3, 16, 16, 1\), got \(2, 2, 16, 16, 1\)"):
         model.predict_frames(np.zeros((2, 2, 16, 16, 1)))
-    with pytest.raises(ValueError, match=r"got \(2, 3, 32, 32, 1\)"):
+    with pytest.raises(ValueError, match=r"FramePredictor expects `context` of shape \(T, 16, 16, 1\) or "
+                       r"\(batch, T, 16, 16, 1\); got shape \(2, 3, 32, 32, 1\)"):
         model.predict_frames(np.zeros((2, 3, 32, 32, 1)))
     with pytest.raises(ValueError, match="steps"):
         model.predict_frames(np.zeros((2, 3, 16, 16, 1)), steps=0)

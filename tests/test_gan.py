@@ -62,3 +62,32 @@ def test_paper_default_optimizers():
         assert opt.__class__.__name__ == "Adam"
         assert np.isclose(float(opt.learning_rate), 2e-4)
         assert np.isclose(opt.beta_1, 0.5)
+
+
+def test_exported_signature_refuses_a_wrong_latent_width_by_name(tmp_path):
+    import tensorflow as tf
+
+    model = kerasgen.GAN(latent_dim=3, sample_shape=(2,), hidden_units=(8,), seed=0)
+    model.export(str(tmp_path / "e"))
+    serve = tf.saved_model.load(str(tmp_path / "e")).signatures["serving_default"]
+    assert serve(z=tf.zeros((2, 3)))["samples"].shape == (2, 2)
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match=r"GAN signature `generate`: input `z` must be float32 of shape "
+                             r"\[batch, 3\]; got shape\] \[2 5\]"):
+        serve(z=tf.zeros((2, 5)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"got shape\] \[3\]"):
+        serve(z=tf.zeros((3,)))
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="expected to be a float tensor but is a double tensor"):
+        serve(z=tf.zeros((2, 3), tf.float64))
+
+
+def test_fit_on_a_dataset_does_not_warn_about_keras_shuffle():
+    import warnings
+
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(8,))
+    model.compile()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(kerasgen.data.toy("ring8", batch_size=16), steps_per_epoch=1, verbose=0)
+    assert not [w for w in caught if "shuffle" in str(w.message)], [str(w.message) for w in caught]

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -228,6 +229,27 @@ def test_studio_script_refuses_a_model_without_images_in_one_line():
     assert "Traceback" not in result.stderr
 
 
+def test_studio_script_without_aiohttp_says_so_before_any_work(tmp_path):
+    shim = tmp_path / "aiohttp"
+    shim.mkdir()
+    (shim / "__init__.py").write_text("raise ImportError('No module named aiohttp')\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(tmp_path)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    result = subprocess.run(
+        [sys.executable, "-m", "kerasgen.cli.studio", "--model=dcgan_digits", "--port=0"],
+        capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 1
+    assert result.stderr.endswith("kerasgen.studio: error: The studio needs aiohttp: pip install "
+                                  "'kerasgen[studio]'.\n"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert "training the projection encoder" not in result.stdout  # checked before any work
+
+
+def test_studio_start_prints_only_its_own_lines(server):
+    process, url = server
+    assert process.start_stderr == "", process.start_stderr  # no grappler "remapper failed"
+
+
 # ------------------------------------------------------------------------------- real server
 def _rss_mib(pid):
     with open(f"/proc/{pid}/status") as f:
@@ -237,10 +259,12 @@ def _rss_mib(pid):
 @pytest.fixture(scope="module")
 def server():
     """`python -m kerasgen.cli.studio --model=dcgan_digits` on a free port of 127.0.0.1."""
+    errors = tempfile.TemporaryFile(mode="w+")
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     process = subprocess.Popen(
         [sys.executable, "-m", "kerasgen.cli.studio", "--model=dcgan_digits", "--port=0",
-         "--encoder_steps=0", "--max_jobs=2", "--time_limit=5"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+         "--encoder_steps=5", "--max_jobs=2", "--time_limit=5"],
+        stdout=subprocess.PIPE, stderr=errors, text=True, env=env)
     try:
         deadline = time.monotonic() + 240
         url = None
@@ -251,8 +275,11 @@ def server():
                 url = found.group(1)
                 break
         assert url, f"the studio did not start (exit {process.poll()})"
+        errors.seek(0)
+        process.start_stderr = errors.read()  # what a person saw while it started
         yield process, url
     finally:
+        errors.close()
         process.terminate()
         try:
             process.wait(30)

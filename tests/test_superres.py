@@ -87,7 +87,8 @@ def test_bad_input_is_refused_with_the_shape():
     assert model.min_input_size == 9
     with pytest.raises(ValueError, match=r"at least 9x9 pixels, got \(1, 8, 20, 3\)"):
         model.upscale(np.zeros((1, 8, 20, 3)))
-    with pytest.raises(ValueError, match=r"\(batch, height, width, 3\), got \(2, 16, 16, 1\)"):
+    with pytest.raises(ValueError, match=r"SRResNet expects `images` of shape \(H, W, 3\) or "
+                       r"\(batch, H, W, 3\); got shape \(2, 16, 16, 1\)"):
         model.upscale(np.zeros((2, 16, 16, 1)))
     assert model.upscale(np.zeros((10, 12, 3))).shape == (40, 48, 3)  # one image
     with pytest.raises(ValueError, match=r"hr.*4 times larger.*\(2, 8, 8, 3\).*\(2, 16, 16, 3\)"):
@@ -101,6 +102,24 @@ def test_bad_input_is_refused_with_the_shape():
         kerasgen.SRGAN(content_loss="l1")
     with pytest.raises(ValueError, match="power of two"):
         kerasgen.SRResNet(scale=3)
+
+
+def test_upscale_takes_uint8_and_refuses_values_outside_the_range():
+    model = kerasgen.SRResNet(scale=2, filters=4, num_residual_blocks=1, seed=0)
+    pixels = np.random.default_rng(0).integers(0, 256, (2, 10, 12, 3)).astype(np.uint8)
+    scaled = pixels.astype(np.float32) / 127.5 - 1.0
+    np.testing.assert_allclose(model.upscale(pixels), model.upscale(scaled), atol=1e-2)
+    np.testing.assert_allclose(model.upscale(pixels[0]), model.upscale(scaled)[0], atol=1e-2)
+    with pytest.raises(ValueError, match=r"SRResNet expects `images` as float32 in \[-1, 1\] or "
+                       r"uint8 in \[0, 255\]; got float64 values in \[0, 255\]"):
+        model.upscale(pixels.astype(np.float64))
+    with pytest.raises(ValueError, match=r"\[-1, 1\].*got 360 NaN or infinite value"):
+        model.upscale(np.full((10, 12, 3), np.nan))
+    with pytest.raises(ValueError, match=r"got an empty batch of shape \(0, 10, 12, 3\)"):
+        model.upscale(scaled[:0])
+    with pytest.raises(NotImplementedError, match=r"SRResNet super-resolves images: use "
+                       r"model\.upscale\(images\), or python -m kerasgen\.cli\.translate"):
+        model.generate(4)
 
 
 def test_bundled_images_are_split_by_image_and_never_downloaded():

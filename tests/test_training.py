@@ -34,6 +34,11 @@ def test_train_resume_restores_every_optimizer(tmp_path):
         training.train_and_evaluate("gan_digits", model_dir, steps=12, checkpoint_every=3,
                                     batch_size=16, verbose=0, recipe=other)
     assert callbacks.list_checkpoints(model_dir) == before  # untouched
+    # another recipe in the same directory: the message names the recipe the directory holds
+    with pytest.raises(ValueError, match=r"--model_dir '.*run' holds checkpoints of recipe "
+                                         r"'gan_digits', not 'gan_grid25'; .* --recipe=gan_digits"):
+        training.train_and_evaluate("gan_grid25", model_dir, steps=12, verbose=0)
+    assert callbacks.list_checkpoints(model_dir) == before
 
 
 def test_non_finite_loss_stops_with_step_and_keeps_last_checkpoint(tmp_path, monkeypatch):

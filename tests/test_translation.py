@@ -125,6 +125,32 @@ def test_translate_directions_and_bad_input():
         p2p.translate(x, "y2x")
 
 
+def test_translate_takes_uint8_and_refuses_values_outside_the_range():
+    model = kerasgen.CycleGAN(image_size=16, channels=1, base_filters=4, num_residual_blocks=1,
+                              d_layers=2, seed=0)
+    pixels = np.random.default_rng(0).integers(0, 256, (2, 16, 16, 1)).astype(np.uint8)
+    scaled = pixels.astype(np.float32) / 127.5 - 1.0
+    for direction in ("x2y", "y2x"):
+        np.testing.assert_allclose(model.translate(pixels, direction),
+                                   model.translate(scaled, direction), atol=1e-2)
+    one = model.translate(pixels[0])  # one image without the batch axis
+    assert one.shape == (16, 16, 1)
+    np.testing.assert_allclose(one, model.translate(scaled)[0], atol=1e-2)
+    range_message = r"CycleGAN expects `x` as float32 in \[-1, 1\] or uint8 in \[0, 255\]; "
+    with pytest.raises(ValueError, match=range_message + r"got float32 values in \[0, 255\]\. "
+                       r"Pass 0\.\.255 pixels as uint8, or scale them to \[-1, 1\] first"):
+        model.translate(pixels.astype(np.float32))
+    with pytest.raises(ValueError, match=range_message + "got 1 NaN or infinite value"):
+        model.translate(np.where(np.arange(256).reshape(16, 16, 1) == 3, np.nan, scaled[0]))
+    with pytest.raises(ValueError, match=r"got an empty batch of shape \(0, 16, 16, 1\)"):
+        model.translate(scaled[:0])
+    p2p = kerasgen.Pix2Pix(image_size=16, in_channels=1, out_channels=3, base_filters=4,
+                           d_layers=2)
+    np.testing.assert_allclose(p2p.translate(pixels), p2p.translate(scaled), atol=1e-2)
+    with pytest.raises(ValueError, match=r"Pix2Pix expects `x` as float32 in \[-1, 1\]"):
+        p2p.translate(scaled * 2.0)
+
+
 def test_export_has_a_signature_per_direction(tmp_path):
     model = kerasgen.CycleGAN(image_size=16, channels=1, base_filters=4, num_residual_blocks=1,
                               d_layers=2)
@@ -134,6 +160,17 @@ def test_export_has_a_signature_per_direction(tmp_path):
     x = _digits16(2)
     np.testing.assert_allclose(loaded.signatures["y2x"](x=tf.constant(x))["translated"].numpy(),
                                model.translate(x, "y2x"), atol=1e-5)
+    # a wrong channel count, size or rank is refused by name, before the convolutions run
+    serve = loaded.signatures["serving_default"]
+    expected = (r"CycleGAN signature `x2y`: input `x` must be float32 of shape "
+                r"\[batch, 16, 16, 1\]; got shape\] ")
+    for bad, shown in ((np.repeat(x, 3, axis=-1), r"\[2 16 16 3\]"),
+                       (x[:, :8, :8], r"\[2 8 8 1\]"), (x[0], r"\[16 16 1\]")):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=expected + shown):
+            serve(x=tf.constant(bad))
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="expected to be a float tensor but is a uint8 tensor"):
+        serve(x=tf.constant(x.astype(np.uint8)))
 
 
 def _reflect_padded(x, multiple, minimum=0):

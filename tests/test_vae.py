@@ -228,3 +228,26 @@ def test_autoregressive_decoder_is_causal():
     after = vae.decoder_params(z, x2).numpy().reshape(16, -1)
     np.testing.assert_array_equal(before[:7], after[:7])
     assert not np.allclose(before[7:], after[7:])
+
+
+def test_log_prob_is_float64_and_shows_progress_when_it_is_long(capsys):
+    model = kerasgen.VAE(input_shape=(8, 8, 1), latent_dim=2, hidden_units=(16,), seed=0)
+    x = raw_digits(4)
+    quick = model.log_prob(x, num_samples=10)  # 40 weights: no progress bar
+    assert quick.dtype == np.float64 and capsys.readouterr().out == ""
+    model.log_prob(x, num_samples=10, batch_size=2, verbose=1)
+    shown = capsys.readouterr().out
+    assert "4/4" in shown and "example" in shown
+    assert model.PROGRESS_THRESHOLD == 50_000  # 50 digits at the default k = 1000
+    assert "0.4 s per digit" in kerasgen.VAE.log_prob.__doc__
+
+
+def test_evaluation_progress_bar_follows_verbose(capsys):
+    from kerasgen import evaluation
+
+    model = kerasgen.VAE(input_shape=(8, 8, 1), latent_dim=2, hidden_units=(16,), seed=0)
+    spec = {"kind": "log_likelihood", "num_samples": 120}  # 447 x 120 weights: above threshold
+    evaluation.evaluate(model, spec, verbose=0)  # train --verbose=0: nothing but its lines
+    assert capsys.readouterr().out == ""
+    evaluation.evaluate(model, spec)
+    assert "447/447" in capsys.readouterr().out

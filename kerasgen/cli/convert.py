@@ -14,7 +14,9 @@ published `.npy` arrays. The preset's metadata records each source file's sha256
 notice, this command and whether the file matched a published hash (`verified`).
 """
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("recipe", None, "Recipe whose architecture the weights belong to.")
@@ -62,7 +64,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The lecture's demonstration figures: `python -m kerasgen.cli.demos --out_dir=docs` writes
 `optimal_discriminator.png` and `w_vs_js.png` (see `kerasgen.demos`)."""
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("out_dir", "docs", "Directory for the figures.")
@@ -18,7 +20,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ beside their reference, are printed as JSON after a one-line summary.
 
 import json
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("model", None, "Recipe name or preset directory.")
@@ -29,7 +31,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

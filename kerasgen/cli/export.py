@@ -3,7 +3,9 @@
 
 import os
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("model", None, "Recipe name or preset directory.")
@@ -32,7 +34,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

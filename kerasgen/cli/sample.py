@@ -1,13 +1,16 @@
 """Write a picture of samples: `python -m kerasgen.cli.sample --model=NAME|DIR --num=64 --seed=0
 --out=grid.png`. Image models give a grid; 2-D toy models a scatter plot over the data's modes."""
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("model", None, "Recipe name or preset directory.")
 flags.DEFINE_integer("num", 64, "Number of samples.")
 flags.DEFINE_integer("seed", 0, "Latent seed.")
-flags.DEFINE_string("out", "samples.png", "Output PNG path.")
+flags.DEFINE_string("out", "samples.png", "Output image; its extension names the format "
+                    "(.png, .jpg, .pdf, .svg, ...).")
 flags.mark_flag_as_required("model")
 
 
@@ -32,7 +35,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

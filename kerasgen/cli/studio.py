@@ -3,7 +3,9 @@ serves a local page (127.0.0.1 by default) where you sample, draw strokes and se
 on the GAN's manifold, with the interpolation from the start. Needs `pip install
 "kerasgen[studio]"`. See `kerasgen.studio` for the API and the limits."""
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("model", None, "Recipe name or preset directory of a GAN-family image model.")
@@ -26,6 +28,7 @@ def main(argv):
         import kerasgen
         from kerasgen import editing, studio
 
+        studio.require_aiohttp()  # before minutes of loading and encoder training
         limits = studio.Limits(max_jobs=FLAGS.max_jobs, max_steps=FLAGS.max_steps,
                                default_steps=min(100, FLAGS.max_steps),
                                time_limit=FLAGS.time_limit)
@@ -44,7 +47,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

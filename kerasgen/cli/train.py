@@ -10,7 +10,9 @@ loads it.
 import shlex
 import sys
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("recipe", None, "Zoo recipe name (see kerasgen.list_models()).")
@@ -38,6 +40,7 @@ flags.mark_flags_as_required(["recipe", "model_dir"])
 def main(argv):
     del argv
     from kerasgen import training
+    from kerasgen.callbacks import NonFiniteLossError
     from kerasgen.cli import fail
 
     command = "python -m kerasgen.cli.train " + " ".join(shlex.quote(a) for a in sys.argv[1:])
@@ -49,7 +52,7 @@ def main(argv):
             steps_per_execution=FLAGS.steps_per_execution, evaluate=FLAGS.evaluate,
             preset_dir=FLAGS.preset_dir, preset_optimizer=FLAGS.preset_optimizer,
             command=command)
-    except (ValueError, FileNotFoundError, training.NonFiniteLossError) as e:
+    except (ValueError, FileNotFoundError, NonFiniteLossError) as e:
         return fail("train", e)
     print(f"Trained {info['recipe']} to step {info['steps']} ({info['steps_this_run']} steps in "
           f"{info['wall_time_s']} s this run); preset written to {info['preset_dir']}")
@@ -57,7 +60,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

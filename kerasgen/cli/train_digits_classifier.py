@@ -1,7 +1,9 @@
 """Re-create the shipped digits feature extractor: `python -m kerasgen.cli.train_digits_classifier`
 (writes `kerasgen/metrics/weights/digits_classifier`; see `kerasgen.metrics.extractors`)."""
 
-from absl import app, flags
+from absl import flags
+
+from kerasgen import cli
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("out_dir", None, "Output directory (default: the shipped location).")
@@ -19,7 +21,7 @@ def main(argv):
 
 
 def run():
-    app.run(main)
+    cli.run(main)
 
 
 if __name__ == "__main__":

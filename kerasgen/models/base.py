@@ -39,7 +39,7 @@ import keras
 
 from kerasgen import optimizers as optimizers_lib
 from kerasgen import preset_format
-from kerasgen.utils import check_positive_int, write_atomically
+from kerasgen.utils import check_images, check_positive_int, write_atomically
 
 
 def replica_scale(loss):
@@ -304,6 +304,14 @@ class GenerativeModel(keras.Model):
         self.train_function = train_function
         return train_function
 
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`; a `tf.data.Dataset` is taken as it comes (shuffle it with
+        `.shuffle(n)`), without Keras's warning that `shuffle=True` is ignored for datasets."""
+        if (isinstance(x, tf.data.Dataset) and "shuffle" not in kwargs
+                and len(args) < 7):  # shuffle is fit's 9th positional argument
+            kwargs["shuffle"] = False
+        return super().fit(x, y, *args, **kwargs)
+
     # ------------------------------------------------------------------ data helpers
     @staticmethod
     def unpack(data):
@@ -317,6 +325,19 @@ class GenerativeModel(keras.Model):
                 return data[0], None
             return data[0], data[1]
         return data, None
+
+    #: the pixel range of the images the verbs take and return (`prepare_images`)
+    input_range = (-1.0, 1.0)
+
+    def prepare_images(self, images, example_shape, name="images"):
+        """The images a verb takes as `(float32 batch in input_range, single)`.
+
+        The one input check of every image-taking verb (`kerasgen.utils.check_images`): uint8
+        images (0..255) are mapped onto `input_range`, float images must be finite and inside
+        it, one example may come without the batch axis (`single`), an empty batch or another
+        shape is refused; each error names the shape and range expected.
+        """
+        return check_images(images, example_shape, self.input_range, name, type(self).__name__)
 
     def check_batch(self, x, expected_shape, name="x"):
         """Raises ValueError when a batch does not have the per-example shape the model needs."""
@@ -378,7 +399,8 @@ class GenerativeModel(keras.Model):
         """
         if format != "tf_saved_model":
             raise ValueError(f"`format` must be 'tf_saved_model', got {format!r}.")
-        endpoints = self.serving_endpoints()
+        endpoints = {name: (self._checked_endpoint(name, fn, signature), signature)
+                     for name, (fn, signature) in self.serving_endpoints().items()}
 
         def writer(tmp_path):
             archive = keras.export.ExportArchive()
@@ -390,6 +412,49 @@ class GenerativeModel(keras.Model):
             archive.write_out(tmp_path, verbose=verbose)
 
         return write_atomically(filepath, writer)
+
+    def _checked_endpoint(self, name, fn, signature):
+        """`fn` behind a check of its inputs' shapes, run in the exported graph.
+
+        A concrete signature does not check the shape of what it is fed: a 3-channel image
+        reached the 1-channel CycleGAN's convolutions ("output depth must be evenly divisible by
+        number of groups: 32 vs 3") and a wrong `z` width a matrix multiplication. Here each
+        input's rank and known sizes are asserted first, with a message naming the family, the
+        signature, the input and the shape expected, followed by the shape received. (A wrong
+        dtype is refused by TensorFlow before the graph runs: "expected to be a float tensor but
+        is a uint8 tensor".)
+        """
+        family = type(self).__name__
+
+        def assertion(x, spec):
+            if spec.shape.rank is None:
+                return None
+            dims = spec.shape.as_list()
+            wanted = "[" + ", ".join("batch" if i == 0 and d is None else
+                                     "any" if d is None else str(d)
+                                     for i, d in enumerate(dims)) + "]"
+            shape = tf.shape(x, out_type=tf.int32)
+            rank = len(dims)
+            # pad so that a tensor of another rank can be compared without a shape error
+            padded = tf.concat([shape, tf.zeros([rank + 1], tf.int32)], axis=0)[:rank + 1]
+            known = [i for i, d in enumerate(dims) if d is not None]
+            ok = tf.logical_and(tf.equal(tf.size(shape), rank), tf.equal(padded[rank], 0))
+            if known:
+                ok = tf.logical_and(ok, tf.reduce_all(tf.equal(
+                    tf.gather(padded, known), tf.constant([dims[i] for i in known], tf.int32))))
+            # backquotes: TensorFlow shows a single quote in an assertion's text escaped
+            message = (f"{family} signature `{name}`: input `{spec.name}` must be "
+                       f"{spec.dtype.name} of shape {wanted}; got shape")
+            return tf.debugging.Assert(ok, [message, shape], summarize=rank + 1)
+
+        def checked(*args):
+            checks = [c for c in (assertion(x, spec) for x, spec in zip(args, signature))
+                      if c is not None]
+            with tf.control_dependencies(checks):
+                args = [tf.identity(x) for x in args]
+            return fn(*args)
+
+        return checked
 
     # ------------------------------------------------------------------ config and presets
     def record_hyperparameters(self, **hyperparameters):

@@ -153,21 +153,26 @@ class FramePredictor(TranslationModel):
                     gdl_alpha=self.gdl_alpha)
 
     # -- the verb
+    verb_hint = "predicts frames: use model.predict_frames(context, steps)"
+
     def predict_frames(self, context, steps=1, batch_size=64):
         """Rolls the predictor out for `steps` frames, feeding each prediction back as context.
 
         Args:
-            context: (N, T, H, W, C) frames in [-1, 1] with T >= k; the last k are used.
+            context: (N, T, H, W, C) frames with T >= k (the last k are used), or one sequence
+                (T, H, W, C); float32 in [-1, 1] or uint8 in [0, 255] (mapped onto [-1, 1]: both
+                give the same result); other values, NaN or infinity raise a ValueError naming
+                the range.
             steps: frames to predict.
 
         Returns:
-            NumPy array (N, steps, H, W, C).
+            NumPy array (N, steps, H, W, C) in [-1, 1], or (steps, H, W, C) for one sequence.
         """
         steps = check_positive_int(steps, "steps")
-        context = np.asarray(context, dtype=np.float32)
         k = self.context_frames
-        if (context.ndim != 5 or context.shape[1] < k
-                or tuple(context.shape[2:]) != self.sample_shape):
+        context, single = self.prepare_images(context, ("T",) + tuple(self.sample_shape),
+                                              "context")
+        if context.shape[1] < k:
             raise ValueError(f"{type(self).__name__} expects `context` of shape (batch, >= {k}, "
                              f"{', '.join(map(str, self.sample_shape))}), got "
                              f"{context.shape}.")
@@ -179,11 +184,14 @@ class FramePredictor(TranslationModel):
             frame = tf.clip_by_value(frame, -1.0, 1.0)
             outputs.append(frame)
             window = tf.concat([window[:, 1:], frame[:, None]], axis=1)
-        return tf.stack(outputs, axis=1).numpy()
+        out = tf.stack(outputs, axis=1).numpy()
+        return out[0] if single else out
 
     def translate(self, x, direction="next", batch_size=64):
+        """One next frame per context (see `predict_frames`: same inputs and ranges)."""
         self.translator(direction)
-        return self.predict_frames(x, 1, batch_size)[:, 0]
+        out = self.predict_frames(x, 1, batch_size)
+        return out[:, 0] if out.ndim == 5 else out[0]
 
     # -- training
     def split_pair(self, data):

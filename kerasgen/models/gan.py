@@ -467,6 +467,10 @@ class GAN(GenerativeModel):
     def project(self, images, steps=100, encoder=None, **kwargs):
         """Latents whose generations match `images`, and the reconstructions: `(z, x_hat)`.
 
+        `images`: one sample or a batch, float32 in the generator's range ([-1, 1] for tanh) or
+        uint8 in [0, 255] (mapped onto it); values outside the range, NaN or infinity raise a
+        ValueError naming it.
+
         See `kerasgen.editing.project` (encoder guess refined by optimization; `kwargs`:
         restarts, prior_weight, seed, learning_rate, time_limit).
         """
@@ -474,7 +478,8 @@ class GAN(GenerativeModel):
 
     def edit(self, image=None, mask=None, target=None, **kwargs):
         """Moves `image` (or a latent `z=`) on the manifold until it matches the strokes
-        (`mask`, `target`); returns `(z, edited)`. See `kerasgen.editing.edit`."""
+        (`mask`, `target`); returns `(z, edited)`. `image` and `target` are float32 in the
+        generator's range ([-1, 1] for tanh) or uint8 in [0, 255]. See `kerasgen.editing.edit`."""
         return editing.edit(self, image, mask, target, **kwargs)
 
     def interpolate_images(self, x0, x1, steps=8, **kwargs):

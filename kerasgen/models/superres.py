@@ -267,6 +267,9 @@ class SRResNet(TranslationModel):
                     upsampling=upsampling)
 
     # -- the verb
+    verb_hint = ("super-resolves images: use model.upscale(images), or python -m "
+                 "kerasgen.cli.translate --model=NAME --input=FILE --out=FILE")
+
     @property
     def min_input_size(self):
         """The smallest LR side accepted: the first convolution's kernel (smaller inputs would be
@@ -284,12 +287,18 @@ class SRResNet(TranslationModel):
                              f"{self.min_input_size}x{self.min_input_size} pixels, got {shape}.")
 
     def upscale(self, images, batch_size=16):
-        """Super-resolves images (N, H, W, C) or (H, W, C) in [-1, 1]; returns a NumPy array
-        (N, scale H, scale W, C) (or (scale H, scale W, C))."""
-        images = np.asarray(images, dtype=np.float32)
-        single = images.ndim == 3
-        if single:
-            images = images[None]
+        """Super-resolves low-resolution images; returns a NumPy array.
+
+        Args:
+            images: (N, H, W, C) or one image (H, W, C), H and W at least `min_input_size`,
+                float32 in [-1, 1] or uint8 in [0, 255] (mapped onto [-1, 1]: both give the same
+                result); other values, NaN or infinity raise a ValueError naming the range.
+            batch_size: images per generator call.
+
+        Returns:
+            float32 in [-1, 1], (N, scale H, scale W, C) or (scale H, scale W, C) as given.
+        """
+        images, single = self.prepare_images(images, (None, None, self.channels))
         self.check_images(images)
         out = np.concatenate([
             np.asarray(self.generator(images[i:i + batch_size], training=False))

@@ -122,21 +122,41 @@ class TranslationModel(GenerativeModel):
         return crop(net(padded, training=False), box)
 
     def translate(self, x, direction="x2y", batch_size=64):
-        """Translates images `(n, H, W, C)` with the generator of `direction` (NumPy): any H and W
-        when the generator is fully convolutional (see `size_multiple`), else its built size."""
+        """Translates images with the generator of `direction`; returns a NumPy array.
+
+        Args:
+            x: a batch (n, H, W, C) or one image (H, W, C), float32 in [-1, 1] or uint8 in
+                [0, 255] (mapped onto [-1, 1], so both give the same result); other values,
+                NaN or infinity raise a ValueError naming the range. Any H and W when the
+                generator is fully convolutional (see `size_multiple`: padded by reflection to
+                its next admissible size and cropped back), else its built size.
+            direction: one of the model's `directions` ("x2y"; CycleGAN also "y2x").
+            batch_size: images per generator call.
+
+        Returns:
+            float32 in [-1, 1], (n, H', W', C') or (H', W', C') as `x` came.
+        """
         net = self.translator(direction)
-        x = tf.convert_to_tensor(x, tf.float32)
         expected = tuple(net.input_shape[1:])
         if self.size_multiple(direction) is not None:
             expected = (None, None) + expected[2:]
-        self.check_batch(x, expected)
-        return tf.concat([self.translate_batch(x[i:i + batch_size], direction)
-                          for i in range(0, int(x.shape[0]), batch_size)], axis=0).numpy()
+        x, single = self.prepare_images(x, expected, "x")
+        x = tf.convert_to_tensor(x, tf.float32)
+        out = tf.concat([self.translate_batch(x[i:i + batch_size], direction)
+                         for i in range(0, int(x.shape[0]), batch_size)], axis=0).numpy()
+        return out[0] if single else out
 
     def generate(self, num_samples, seed=None, batch_size=256):
         raise NotImplementedError(
-            f"{type(self).__name__} translates images and has no latent to sample: use "
-            f"translate(x, direction=...) with direction in {sorted(self.directions)}.")
+            f"{type(self).__name__} {self.verb_hint} and has no latent to sample.")
+
+    #: what `generate` answers instead: the family's own verb (and its script, if any)
+    @property
+    def verb_hint(self):
+        directions = ", ".join(map(repr, self.directions))
+        return (f"translates images: use model.translate(x, direction=...) with direction in "
+                f"{directions}, or python -m kerasgen.cli.translate --model=NAME "
+                f"--input=FILE --out=FILE")
 
     def call(self, x, training=False):
         return self.translator("x2y")(x, training=training)

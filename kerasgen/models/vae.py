@@ -474,31 +474,48 @@ class VAE(DensityModel):
         return tf.cast(keras.random.randint((2,), 0, 2 ** 30, seed=self.seed_generator),
                        tf.int32)
 
-    def log_likelihood(self, x, num_samples=1000, batch_size=100, chunk=100):
-        """Importance-weighted estimate of log p(x) per example, in nats (NumPy, shape (n,)).
+    #: importance weights (examples x k) from which `log_likelihood` shows a progress bar
+    PROGRESS_THRESHOLD = 50_000
+
+    def log_likelihood(self, x, num_samples=1000, batch_size=100, chunk=100, verbose="auto"):
+        """Importance-weighted estimate of log p(x) per example, in nats (NumPy float64, (n,)).
+
+        Cost: k decoder passes per example. The default k = 1000 took about 0.4 s per 8x8 digit
+        on a 2-core CPU (about 3 minutes for the 447 test digits); a smaller `num_samples` is
+        quicker and gives a looser (lower) bound.
 
         Args:
             x: data batch (n,) + sample_shape.
             num_samples: k importance samples (k = 1 gives a one-sample ELBO).
             batch_size: examples per chunk; chunk: importance samples per chunk. Memory grows
                 with batch_size * chunk, not with k.
+            verbose: "auto" shows a progress bar (Keras's, on stdout) when n * k reaches
+                `PROGRESS_THRESHOLD` (50 digits at k = 1000); 0 never, 1 always.
         """
         num_samples = check_positive_int(num_samples, "num_samples")
         x = self._as_data(self.check_input(x))
+        n = int(x.shape[0])
+        show = (n * num_samples >= self.PROGRESS_THRESHOLD) if verbose == "auto" else bool(verbose)
+        progress = keras.utils.Progbar(n, unit_name="example") if show else None
         out = []
-        for i in range(0, int(x.shape[0]), batch_size):
+        for i in range(0, n, batch_size):
             xb = x[i:i + batch_size]
             parts = []
             for j in range(0, num_samples, chunk):
                 parts.append(self._log_weights(xb, tf.constant(min(chunk, num_samples - j))))
             log_w = tf.concat(parts, axis=0)
             out.append((tf.reduce_logsumexp(log_w, axis=0) - math.log(num_samples)).numpy())
-        return np.concatenate(out)
+            if progress is not None:
+                progress.update(min(i + batch_size, n))
+        return np.concatenate(out).astype(np.float64)
 
-    def log_prob(self, x, num_samples=1000, batch_size=100):
-        """The IWAE estimate of log p(x) with `num_samples` importance samples (NumPy (n,)):
-        a stochastic lower bound that tends to log p(x) as k grows (`log_likelihood`)."""
-        return self.log_likelihood(x, num_samples=num_samples, batch_size=batch_size)
+    def log_prob(self, x, num_samples=1000, batch_size=100, verbose="auto"):
+        """The IWAE estimate of log p(x) with `num_samples` importance samples (NumPy float64
+        (n,), like every density family): a stochastic lower bound that tends to log p(x) as k
+        grows (`log_likelihood`). k = 1000 costs about 0.4 s per digit on 2 CPU cores (3 minutes
+        for a test set of 447); a progress bar shows from 50 digits on (`verbose`)."""
+        return self.log_likelihood(x, num_samples=num_samples, batch_size=batch_size,
+                                   verbose=verbose)
 
     def log_prob_report(self, x, num_samples=1000, **kwargs):
         """NLL by the IWAE estimate (k = `num_samples`) with its standard error over examples;

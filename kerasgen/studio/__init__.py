@@ -36,4 +36,5 @@ Example:
 
 from kerasgen.studio.protocol import (BadRequest, image_from_request,  # noqa: F401
                                      image_to_data_url, parse_json)
-from kerasgen.studio.server import Limits, Studio, make_app, serve  # noqa: F401
+from kerasgen.studio.server import (Limits, Studio, make_app, require_aiohttp,  # noqa: F401
+                                    serve)

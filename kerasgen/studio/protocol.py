@@ -33,7 +33,7 @@ def parse_json(body):
         >>> parse_json(b'{"seed": NaN}')
         Traceback (most recent call last):
         ...
-        kerasgen.studio.BadRequest: NaN is not a valid JSON number; send finite numbers.
+        kerasgen.studio.protocol.BadRequest: NaN is not a valid JSON number; send finite numbers.
     """
     try:
         value = json.loads(body.decode("utf-8"), parse_constant=reject_constant)

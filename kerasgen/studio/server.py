@@ -213,7 +213,9 @@ class Studio:
 
 
 # ------------------------------------------------------------------------------- web app
-def _require_aiohttp():
+def require_aiohttp():
+    """aiohttp's `web` module, or the ImportError saying how to install it (the CLI calls this
+    before loading the model and training the encoder, so a missing extra costs nothing)."""
     try:
         from aiohttp import web
     except ImportError:
@@ -223,7 +225,7 @@ def _require_aiohttp():
 
 def make_app(studio):
     """The aiohttp application serving the page and the JSON API of `studio`."""
-    web = _require_aiohttp()
+    web = require_aiohttp()
 
     def error(status, message, headers=None):
         return web.json_response({"error": message}, status=status, headers=headers)
@@ -278,7 +280,7 @@ def make_app(studio):
 def serve(studio, host="127.0.0.1", port=8000, print_fn=print):
     """Serves `studio` until interrupted (Ctrl-C). `port=0` picks a free port; the address is
     printed as `kerasgen studio: serving <model> at http://HOST:PORT/`."""
-    web = _require_aiohttp()
+    web = require_aiohttp()
 
     async def main():
         runner = web.AppRunner(make_app(studio))
