@@ -10,14 +10,8 @@ import os
 
 import numpy as np
 
+from kerasgen.image_files import image_format, to_uint8  # noqa: F401  (to_uint8 is public here)
 from kerasgen.utils import write_atomically
-
-
-def to_uint8(images, value_range=(-1.0, 1.0)):
-    """Maps images from `value_range` to uint8 0..255 (values outside are clipped)."""
-    lo, hi = value_range
-    images = (np.asarray(images, dtype=np.float32) - lo) / (hi - lo)
-    return np.clip(np.round(images * 255.0), 0, 255).astype(np.uint8)
 
 
 def _as_images(images):
@@ -67,7 +61,6 @@ FIGURE_FORMATS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".pdf": "pdf",
 
 
 def _save(fig, path, dpi=100):
-    from kerasgen.image_files import image_format
 
     plt = _pyplot()
     try:

@@ -13,6 +13,13 @@ import numpy as np
 
 from kerasgen.utils import write_atomically
 
+
+def to_uint8(images, value_range=(-1.0, 1.0)):
+    """Maps images from `value_range` to uint8 0..255 (values outside are clipped)."""
+    lo, hi = value_range
+    images = (np.asarray(images, dtype=np.float32) - lo) / (hi - lo)
+    return np.clip(np.round(images * 255.0), 0, 255).astype(np.uint8)
+
 #: file extension -> Pillow format name, for the images kerasgen writes
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP", ".gif": "GIF",
                  ".tif": "TIFF", ".tiff": "TIFF", ".webp": "WEBP"}
@@ -62,7 +69,6 @@ def write_image(image, path, value_range=(-1.0, 1.0)):
     format its extension names (`image_format`); returns the path."""
     from PIL import Image
 
-    from kerasgen.figures import to_uint8
 
     fmt = image_format(path)
     image = np.asarray(image)

@@ -111,7 +111,7 @@ def test_translate_directions_and_bad_input():
     np.testing.assert_allclose(model.translate(x, "y2x"), model.generator_f(x).numpy(), atol=1e-6)
     with pytest.raises(ValueError, match="direction"):
         model.translate(x, "sideways")
-    with pytest.raises(ValueError, match=r"\(None, None, 1\).*\(3, 16, 16, 3\)"):
+    with pytest.raises(ValueError, match=r"\(H, W, 1\).*\(3, 16, 16, 3\)"):
         model.translate(np.repeat(x, 3, axis=-1))  # any size, but one channel
     with pytest.raises(NotImplementedError, match="translate"):
         model.generate(4)

@@ -103,7 +103,7 @@ def image_to_data_url(image, value_range=(-1.0, 1.0)):
     """One sample (H, W, C) in `value_range` as a PNG data URL."""
     from PIL import Image
 
-    from kerasgen.figures import to_uint8
+    from kerasgen.image_files import to_uint8
 
     pixels = to_uint8(image, value_range)
     pixels = pixels[..., 0] if pixels.shape[-1] == 1 else pixels
