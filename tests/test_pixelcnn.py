@@ -1,6 +1,6 @@
-"""PixelCNN: the contract (grey and two-channel images), the masked connectivity verified by
-gradients, the masks by hand, and ancestral sampling frequencies against the exact
-probabilities."""
+"""PixelCNN: the contract (grey and two-channel images, an ensemble over orderings), the masked
+connectivity verified by gradients, the masks by hand, the ensemble as the mean of its members,
+and ancestral sampling frequencies against the exact probabilities."""
 
 import itertools
 
@@ -54,6 +54,31 @@ class TestTwoChannelPixelCNNContract(ContractTests, DensityContractTests):
                                         num_blocks=1, first_kernel_size=3, seed=1), 3, (1, 2, 2)
 
 
+class TestOrderingEnsemblePixelCNNContract(ContractTests, DensityContractTests):
+    variant_of = "PixelCNN"
+    variant_keeps = ("test_fit_two_steps_graph_and_eager",)
+
+    def make_model(self, seed=0):
+        return kerasgen.models.PixelCNN(sample_shape=(4, 4, 1), num_levels=5, filters=6,
+                                        num_blocks=1, first_kernel_size=7, num_orderings=8,
+                                        seed=seed)
+
+    def make_x(self, batch_size, seed=0):
+        return np.random.default_rng(seed).integers(0, 5, (batch_size, 4, 4, 1)).astype(
+            "float32")
+
+    def make_noise(self, model, batch_size, seed=0):  # picks each example's member
+        return np.random.default_rng(seed + 100).uniform(size=(batch_size,)).astype("float32")
+
+    def serving_inputs(self, model):
+        return {"x": self.make_x(3)}
+
+    def make_tiny_model(self):  # 2 x 2 pixels, 8 orderings: 81 configurations
+        return kerasgen.models.PixelCNN(sample_shape=(2, 2, 1), num_levels=3, filters=4,
+                                        num_blocks=1, first_kernel_size=3, num_orderings=8,
+                                        seed=2), 3, (2, 2, 1)
+
+
 def randomize(model, seed=4, scale=1.0):
     rng = np.random.default_rng(seed)
     model.set_weights([scale * rng.normal(size=w.shape).astype("float32")
@@ -73,7 +98,7 @@ def test_each_conditional_depends_on_exactly_the_earlier_pixels(shape, first_ker
     x = tf.constant(np.random.default_rng(0).integers(0, 3, (1,) + shape), tf.float32)
     with tf.GradientTape() as tape:
         tape.watch(x)
-        logits = model.autoregressive(x)                       # (1, H, W, C, K)
+        logits = model.autoregressive([x, tf.zeros((1,), tf.int32)])   # (1, H, W, C, K)
     d = int(np.prod(shape))
     jac = tape.jacobian(logits, x)                            # (1, H, W, C, K, 1, H, W, C)
     seen = np.abs(jac.numpy()).sum(axis=(0, 4, 5)).reshape(d, d) > 0   # [output, input]
@@ -111,9 +136,37 @@ def test_log_prob_is_the_sum_of_the_conditionals_fed_one_pixel_at_a_time():
     for i in range(6):
         partial = x.reshape(-1).copy()
         partial[i + 1:] = 0
-        logits = model.autoregressive(partial.reshape(x.shape)).numpy().reshape(6, 4)[i]
+        logits = model.autoregressive([partial.reshape(x.shape), np.zeros(1, "int32")])
+        logits = logits.numpy().reshape(6, 4)[i]
         total += logits[int(x.flat[i])] - np.log(np.exp(logits).sum())
     np.testing.assert_allclose(model.log_prob(x)[0], total, rtol=1e-5)
+
+
+def test_each_member_reads_its_own_ordering_and_the_ensemble_is_their_mean():
+    """Member e is the raster-order PixelCNN of the image under the e-th symmetry: its log p
+    equals the chain rule along that ordering, fed one pixel at a time; the model averages the
+    members' probabilities."""
+    model = randomize(kerasgen.models.PixelCNN(sample_shape=(2, 2, 1), num_levels=3, filters=4,
+                                               num_blocks=1, first_kernel_size=3,
+                                               num_orderings=8, seed=1))
+    x = np.array([[1, 2], [0, 2]], "float32")
+    # the pixel visited at each step of each member's ordering (row-major index)
+    orders = {0: [0, 1, 2, 3], 1: [1, 0, 3, 2], 2: [2, 3, 0, 1], 3: [3, 2, 1, 0],
+              4: [0, 2, 1, 3], 5: [2, 0, 3, 1], 6: [1, 3, 0, 2], 7: [3, 1, 2, 0]}
+    members = []
+    for e, order in orders.items():
+        total, known = 0.0, np.zeros(4, "float32")
+        for step, pixel in enumerate(order):
+            frame = np.zeros(4, "float32")
+            frame[:step] = x.flat[order[:step]]   # the member's frame holds the past in raster
+            logits = model.autoregressive([frame.reshape(1, 2, 2, 1), np.array([e], "int32")])
+            logits = logits.numpy().reshape(4, 3)[step]
+            total += logits[int(x.flat[pixel])] - np.log(np.exp(logits).sum())
+        members.append(total)
+    got = model.member_log_probs(tf.constant(x[None, :, :, None])).numpy()[0]
+    np.testing.assert_allclose(got, members, rtol=1e-5)
+    np.testing.assert_allclose(model.log_prob(x[None, :, :, None])[0],
+                               np.log(np.mean(np.exp(members))), rtol=1e-5)
 
 
 def test_ancestral_sampling_matches_the_probabilities():
@@ -133,5 +186,8 @@ def test_bad_arguments_name_the_culprit():
         kerasgen.models.PixelCNN(first_kernel_size=4)
     with pytest.raises(ValueError, match="`num_levels` must be an int >= 2, got 1"):
         kerasgen.models.PixelCNN(num_levels=1)
+    with pytest.raises(ValueError, match=r"`num_orderings` must be 1, 2 or 4 \(the symmetries "
+                                         r"of the rectangle\), got 8"):
+        kerasgen.models.PixelCNN(sample_shape=(4, 6, 1), num_orderings=8)
     with pytest.raises(ValueError, match="`mask_type` must be one of"):
         pixelcnn_mask((3, 3), 1, 1, 1, "C")

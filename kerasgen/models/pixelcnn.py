@@ -22,6 +22,17 @@ images (`first_kernel_size`).
 Sampling is ancestral, one pass of the network per pixel and channel, by inverse CDF from D
 uniforms, so `generate_from_latents(u)` is a deterministic map.
 
+An *ensemble over orderings* (`num_orderings` = E > 1): member e is the same PixelCNN applied to
+the image transformed by the e-th symmetry of the square (identity, left-right flip, up-down flip,
+both; then the same after a transpose, for square images), i.e. raster order read from another
+corner or along columns, told which by a learned per-member bias. Each member is an exact
+distribution (a transform only permutes the pixels), and the model is their uniform mixture
+p(x) = (1/E) sum_e p_e(x), in the spirit of the order-agnostic training of NADE and MADE (Uria,
+Murray & Larochelle 2014; Germain et al. 2015, connectivity-agnostic training), with the weights
+shared between orderings. Training draws one member per example and minimizes its NLL
+(`ensemble_training="independent"`, the cost of one PixelCNN) or the mixture's NLL (`"mixture"`,
+E passes).
+
 The discretized-logistic mixture of PixelCNN++ (Salimans et al. 2017) is in TFP as
 `tfp.distributions.PixelCNN`; it suits 256 ordinal levels, the categorical suits few.
 """
@@ -35,7 +46,7 @@ import keras
 from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.density import DensityModel
 from kerasgen.models.masked import MaskedConv2D
-from kerasgen.utils import check_positive_int
+from kerasgen.utils import check_choice, check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
@@ -64,16 +75,47 @@ class LevelEncoding(keras.layers.Layer):
         return config
 
 
+@keras.saving.register_keras_serializable(package="kerasgen")
+class MemberBias(keras.layers.Layer):
+    """`[h (batch, H, W, F), member (batch,) int]` -> h plus a learned bias vector per ensemble
+    member (which ordering the network is reading)."""
+
+    def __init__(self, num_members, **kwargs):
+        super().__init__(**kwargs)
+        self.num_members = int(num_members)
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=(self.num_members, input_shape[0][-1]), name="bias",
+                                    initializer="zeros")
+        self.built = True
+
+    def call(self, inputs):
+        h, member = inputs
+        bias = tf.gather(tf.cast(self.bias, h.dtype), tf.cast(member, tf.int32))
+        return h + bias[:, None, None, :]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(num_members=self.num_members)
+        return config
+
+
 def pixelcnn_network(sample_shape, num_levels, filters=64, num_blocks=4, kernel_size=3,
-                     first_kernel_size=7, activation="relu", dropout=0.0, seed=None,
-                     name="autoregressive"):
-    """The PixelCNN network: (batch, H, W, C) levels -> (batch, H, W, C, K) logits (float32)."""
+                     first_kernel_size=7, activation="relu", dropout=0.0, num_members=1,
+                     seed=None, name="autoregressive"):
+    """The PixelCNN network: `[x (batch, H, W, C) levels, member (batch,) int]` -> (batch, H, W,
+    C, K) logits (float32)."""
     h_, w_, c_ = sample_shape
     x = keras.Input(tuple(sample_shape), name="x")
+    member = keras.Input((), dtype="int32", name="member")
     init = lambda i: keras.initializers.GlorotUniform(None if seed is None else seed + i)  # noqa
     h = LevelEncoding(num_levels, name="encoding")(x)
     h = MaskedConv2D("A", channel_groups=c_, filters=filters, kernel_size=first_kernel_size,
                      kernel_initializer=init(0), name="conv_a")(h)
+    h = MemberBias(num_members, name="member_bias")([h, member])
     for b in range(num_blocks):
         r = keras.layers.Activation(activation)(h)
         r = MaskedConv2D("B", channel_groups=c_, filters=max(filters // 2, c_), kernel_size=1,
@@ -95,7 +137,27 @@ def pixelcnn_network(sample_shape, num_levels, filters=64, num_blocks=4, kernel_
     logits = MaskedConv2D("B", channel_groups=c_, filters=c_ * num_levels, kernel_size=1,
                           kernel_initializer=init(1001), dtype="float32", name="logits")(h)
     logits = keras.layers.Reshape((h_, w_, c_, num_levels), dtype="float32")(logits)
-    return keras.Model(x, logits, name=name)
+    return keras.Model([x, member], logits, name=name)
+
+
+#: the symmetries of the square as (transpose, flip rows, flip columns), applied in that order
+SYMMETRIES = ((False, False, False), (False, False, True), (False, True, False),
+              (False, True, True), (True, False, False), (True, False, True),
+              (True, True, False), (True, True, True))
+
+
+def transform(x, symmetry, inverse=False):
+    """Applies a symmetry of `SYMMETRIES` (or its inverse) to images (batch, H, W, C)."""
+    transpose, flip_rows, flip_cols = symmetry
+    if transpose and not inverse:
+        x = tf.transpose(x, (0, 2, 1, 3))
+    if flip_rows:
+        x = tf.reverse(x, [1])
+    if flip_cols:
+        x = tf.reverse(x, [2])
+    if transpose and inverse:
+        x = tf.transpose(x, (0, 2, 1, 3))
+    return x
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
@@ -112,9 +174,13 @@ class PixelCNN(DensityModel):
             past of an H x W image, no blind spot).
         activation: hidden activation.
         dropout: dropout rate inside the blocks and before the output while training.
+        num_orderings: E, the members of the ensemble over orderings (1, 2, 4, or 8 for square
+            images; see the module docstring).
+        ensemble_training: "independent" (one random member per example) or "mixture".
         seed: int or None.
 
-    `loss` is the exact negative log-likelihood in nats per example.
+    `loss` is what the update minimizes, in nats per example; held out (validation data,
+    `evaluate`) it is always the exact NLL of the model (the ensemble's mixture).
 
     Example:
         >>> model = PixelCNN(sample_shape=(8, 8, 1), num_levels=17, filters=16, num_blocks=1,
@@ -136,8 +202,8 @@ class PixelCNN(DensityModel):
     support = "categorical"
 
     def __init__(self, sample_shape=(8, 8, 1), num_levels=17, filters=64, num_blocks=4,
-                 kernel_size=3, first_kernel_size=7, activation="relu", dropout=0.0, seed=None,
-                 **kwargs):
+                 kernel_size=3, first_kernel_size=7, activation="relu", dropout=0.0,
+                 num_orderings=1, ensemble_training="independent", seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         sample_shape = tuple(int(s) for s in sample_shape)
         if len(sample_shape) != 3:
@@ -157,35 +223,77 @@ class PixelCNN(DensityModel):
         if filters < sample_shape[-1]:
             raise ValueError(f"`filters` must be at least the number of channels "
                              f"({sample_shape[-1]}), got {filters}.")
+        square = sample_shape[0] == sample_shape[1]
+        if num_orderings not in ((1, 2, 4, 8) if square else (1, 2, 4)):
+            allowed, shape = ("1, 2, 4 or 8", "square") if square else ("1, 2 or 4", "rectangle")
+            raise ValueError(f"`num_orderings` must be {allowed} (the symmetries of the "
+                             f"{shape}), got {num_orderings!r}.")
+        check_choice(ensemble_training, "ensemble_training", ("independent", "mixture"))
         self.sample_shape = sample_shape
         self.num_levels = num_levels
+        self.num_orderings = num_orderings
+        self.ensemble_training = ensemble_training
         self.event_size = math.prod(sample_shape)
-        self.latent_dim = self.event_size
+        # the sampler's latent: one uniform for the member, one per pixel and channel
+        self.latent_dim = self.event_size + (1 if num_orderings > 1 else 0)
         self.autoregressive = self.network("autoregressive", None, lambda: pixelcnn_network(
             sample_shape, num_levels, filters, num_blocks, kernel_size, first_kernel_size,
-            activation, float(dropout), seed))
+            activation, float(dropout), num_orderings, seed))
         self.record_hyperparameters(
             sample_shape=list(sample_shape), num_levels=num_levels, filters=filters,
             num_blocks=num_blocks, kernel_size=kernel_size, first_kernel_size=first_kernel_size,
-            activation=activation, dropout=float(dropout), seed=seed)
+            activation=activation, dropout=float(dropout), num_orderings=num_orderings,
+            ensemble_training=ensemble_training, seed=seed)
         self._finish_init()
 
     # ------------------------------------------------------------------ log-probabilities
-    def conditional_log_probs(self, x, training=False):
-        """log p(x_{i,c} | past) of every pixel and channel, (batch, H, W, C), float32."""
-        logits = self.autoregressive(x, training=training)
-        target = tf.cast(tf.round(tf.cast(x, tf.float32)), tf.int32)
+    def conditional_log_probs(self, x, member=None, training=False):
+        """log p(x_{i,c} | past) of every pixel and channel in member `member`'s ordering
+        ((batch,) ints; default 0, raster order), as (batch, H, W, C) in that member's frame,
+        float32. `x` is given in the member's frame (see `transform`)."""
+        x = tf.cast(x, tf.float32)
+        if member is None:
+            member = tf.zeros(tf.shape(x)[:1], tf.int32)
+        logits = self.autoregressive([x, member], training=training)
+        target = tf.cast(tf.round(x), tf.int32)
         return -tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target, logits=logits)
 
+    def _member_log_prob(self, x, member, training=False):
+        """log p_e(x) for one member `e` (int) of every example of `x` (data frame)."""
+        xe = transform(x, SYMMETRIES[member])
+        members = tf.fill(tf.shape(x)[:1], member)
+        return tf.reduce_sum(self.conditional_log_probs(xe, members, training=training),
+                             axis=(1, 2, 3))
+
+    def member_log_probs(self, x, training=False):
+        """log p_e(x) of each ensemble member, (batch, E), float32."""
+        x = tf.cast(x, tf.float32)
+        return tf.stack([self._member_log_prob(x, e, training=training)
+                         for e in range(self.num_orderings)], axis=-1)
+
     def _log_prob_batch(self, x, training=False):
-        return tf.reduce_sum(self.conditional_log_probs(x, training=training), axis=(1, 2, 3))
+        members = self.member_log_probs(x, training=training)
+        return tf.reduce_logsumexp(members, axis=-1) - math.log(self.num_orderings)
 
     # ------------------------------------------------------------------ training
     def compute_losses(self, data, training=False):
-        x, _ = self.unpack(data)
+        x, noise = self.unpack(data)
         self.check_batch(x, self.sample_shape)
-        x = self._graph_support_check(x)
-        return {"loss": -tf.reduce_mean(self._log_prob_batch(x, training=training))}
+        x = tf.cast(self._graph_support_check(x), tf.float32)
+        if not training or self.num_orderings == 1 or self.ensemble_training == "mixture":
+            return {"loss": -tf.reduce_mean(self._log_prob_batch(x, training=training))}
+        # one member per example, from uniforms in [0, 1): drawn, or given as (batch, ...) noise
+        # whose first entry per example is used
+        if noise is None:
+            noise = keras.random.uniform(tf.shape(x)[:1], seed=self.seed_generator)
+        noise = tf.reshape(tf.cast(noise, tf.float32), (tf.shape(x)[0], -1))[:, 0]
+        member = tf.clip_by_value(tf.cast(tf.floor(noise * self.num_orderings), tf.int32), 0,
+                                  self.num_orderings - 1)
+        views = tf.stack([transform(x, SYMMETRIES[e]) for e in range(self.num_orderings)])
+        xe = tf.gather(tf.transpose(views, (1, 0, 2, 3, 4)), member, batch_dims=1)
+        log_p = tf.reduce_sum(self.conditional_log_probs(xe, member, training=True),
+                              axis=(1, 2, 3))
+        return {"loss": -tf.reduce_mean(log_p)}
 
     def train_step(self, data):
         with tf.GradientTape() as tape:
@@ -204,9 +312,16 @@ class PixelCNN(DensityModel):
         u = tf.convert_to_tensor(u, tf.float32)
         batch = tf.shape(u)[0]
         d = self.event_size
+        e = self.num_orderings
+        if e > 1:  # u[:, 0] picks the member; its ordering is sampled in its own frame
+            member = tf.minimum(tf.cast(tf.floor(u[:, 0] * e), tf.int32), e - 1)
+            u = u[:, 1:]
+        else:
+            member = tf.zeros((batch,), tf.int32)
+        frame = self.sample_shape  # transposed members only exist for square images
 
         def step(i, x):
-            logits = self.autoregressive(tf.reshape(x, (-1,) + self.sample_shape),
+            logits = self.autoregressive([tf.reshape(x, (-1,) + frame), member],
                                          training=False)
             logits = tf.gather(tf.reshape(logits, (batch, d, self.num_levels)), i, axis=1)
             cdf = tf.cumsum(tf.nn.softmax(logits, axis=-1), axis=-1)
@@ -217,7 +332,12 @@ class PixelCNN(DensityModel):
 
         _, x = tf.while_loop(lambda i, _: i < d, step,
                              (tf.constant(0), tf.zeros((batch, d), tf.float32)))
-        return tf.reshape(x, (-1,) + self.sample_shape)
+        x = tf.reshape(x, (-1,) + frame)
+        if e == 1:
+            return x
+        # back to the data's frame: each example by its member's inverse symmetry
+        views = tf.stack([transform(x, SYMMETRIES[k], inverse=True) for k in range(e)], axis=1)
+        return tf.gather(views, member, batch_dims=1)
 
     def sample(self, num_samples, seed=None):
         return self.generate(num_samples, seed=seed)
