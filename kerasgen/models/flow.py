@@ -70,11 +70,12 @@ class FlowStep(keras.layers.Layer):
         permutation: a permutation of range(D) applied first.
         activation: the conditioner's activation.
         log_scale_bound: log scales are `bound * tanh(raw / bound)`.
+        dropout: dropout rate on the conditioner's hidden units while training.
         seed: seeds the initializers and MAF's hidden degrees.
     """
 
     def __init__(self, event_size, coupling, hidden_units, permutation, activation="relu",
-                 log_scale_bound=3.0, seed=None, **kwargs):
+                 log_scale_bound=3.0, dropout=0.0, seed=None, **kwargs):
         kwargs["dtype"] = "float32"  # change-of-variables arithmetic stays in float32
         super().__init__(**kwargs)
         self.event_size = int(event_size)
@@ -83,7 +84,9 @@ class FlowStep(keras.layers.Layer):
         self.permutation = [int(p) for p in permutation]
         self.activation = activation
         self.log_scale_bound = float(log_scale_bound)
+        self.dropout = float(dropout)
         self.seed = seed
+        self.dropout_layer = keras.layers.Dropout(self.dropout, seed=seed) if dropout else None
         d = self.event_size
         self.num_masked = d // 2
         init = lambda i: keras.initializers.GlorotUniform(None if seed is None else seed + i)  # noqa
@@ -111,9 +114,11 @@ class FlowStep(keras.layers.Layer):
             self.out.kernel.assign(tf.zeros_like(self.out.kernel))
         self.built = True
 
-    def _conditioner(self, h):
+    def _conditioner(self, h, training=False):
         for layer in self.hidden:
             h = layer(h)
+            if self.dropout_layer is not None:
+                h = self.dropout_layer(h, training=training)
         return self.out(h)
 
     def _split(self, params, units):
@@ -122,17 +127,18 @@ class FlowStep(keras.layers.Layer):
         shift, raw = params[..., 0], params[..., 1]
         return shift, self.log_scale_bound * tf.tanh(raw / self.log_scale_bound)
 
-    def bijector(self):
-        """The step as a TFP bijector: `tfb.Chain([coupling, tfb.Permute(permutation)])`."""
+    def bijector(self, training=False):
+        """The step as a TFP bijector: `tfb.Chain([coupling, tfb.Permute(permutation)])`
+        (`training`: the conditioner's dropout is on)."""
         if self.coupling == "realnvp":
             coupling = tfb.RealNVP(
                 num_masked=self.num_masked,
-                shift_and_log_scale_fn=lambda x0, units, **_: self._split(self._conditioner(x0),
-                                                                          units))
+                shift_and_log_scale_fn=lambda x0, units, **_: self._split(
+                    self._conditioner(x0, training), units))
         else:
             coupling = tfb.MaskedAutoregressiveFlow(
-                shift_and_log_scale_fn=lambda x, **_: self._split(self._conditioner(x),
-                                                                  self.event_size))
+                shift_and_log_scale_fn=lambda x, **_: self._split(
+                    self._conditioner(x, training), self.event_size))
         return tfb.Chain([coupling, tfb.Permute(self.permutation)])
 
     def call(self, v):
@@ -146,7 +152,7 @@ class FlowStep(keras.layers.Layer):
         config.update(event_size=self.event_size, coupling=self.coupling,
                       hidden_units=self.hidden_units, permutation=self.permutation,
                       activation=self.activation, log_scale_bound=self.log_scale_bound,
-                      seed=self.seed)
+                      dropout=self.dropout, seed=self.seed)
         config.pop("dtype", None)
         return config
 
@@ -177,6 +183,7 @@ class Flow(DensityModel):
         num_steps: L, the number of permutation + coupling steps.
         hidden_units: each conditioner's hidden layer sizes.
         activation: the conditioners' activation.
+        dropout: dropout rate on the conditioners' hidden units while training.
         dequantization: "uniform" or "variational" (a learned logistic-normal q(u | x)).
         dequantizer_units: hidden layer sizes of q's network (variational only).
         alpha: the logit transform's margin (Dinh et al. use 0.05).
@@ -205,7 +212,8 @@ class Flow(DensityModel):
     support = "categorical"
 
     def __init__(self, sample_shape=(8, 8, 1), num_levels=17, coupling="realnvp", num_steps=8,
-                 hidden_units=(256, 256), activation="relu", dequantization="uniform",
+                 hidden_units=(256, 256), activation="relu", dropout=0.0,
+                 dequantization="uniform",
                  dequantizer_units=(256,), alpha=0.05, log_scale_bound=3.0, eval_samples=64,
                  seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
@@ -220,6 +228,8 @@ class Flow(DensityModel):
         if not 0.0 <= float(alpha) < 0.5:
             raise ValueError(f"`alpha` must be in [0, 0.5), got {alpha!r}.")
         eval_samples = check_positive_int(eval_samples, "eval_samples")
+        if not 0.0 <= float(dropout) < 1.0:
+            raise ValueError(f"`dropout` must be in [0, 1), got {dropout!r}.")
         self.sample_shape = tuple(int(s) for s in sample_shape)
         self.event_size = d = math.prod(self.sample_shape)
         if d < 2:
@@ -239,7 +249,7 @@ class Flow(DensityModel):
             h = v
             for i, perm in enumerate(permutations):
                 h = FlowStep(d, coupling, hidden_units, perm, activation, log_scale_bound,
-                             seed=None if seed is None else seed + 1000 * i,
+                             float(dropout), seed=None if seed is None else seed + 1000 * i,
                              name=f"step_{i}")(h)
             return keras.Model(v, h, name="flow")
 
@@ -253,7 +263,8 @@ class Flow(DensityModel):
         self.record_hyperparameters(
             sample_shape=list(self.sample_shape), num_levels=num_levels, coupling=coupling,
             num_steps=num_steps, hidden_units=hidden_units, activation=activation,
-            dequantization=dequantization, dequantizer_units=dequantizer_units,
+            dropout=float(dropout), dequantization=dequantization,
+            dequantizer_units=dequantizer_units,
             alpha=self.alpha, log_scale_bound=float(log_scale_bound),
             eval_samples=eval_samples, seed=seed)
         self._finish_init()
@@ -263,12 +274,13 @@ class Flow(DensityModel):
     def steps(self):
         return [layer for layer in self.flow.layers if isinstance(layer, FlowStep)]
 
-    def bijector(self):
-        """latent z -> dequantized data v in (0, K)^D: the logit layer after the flow steps."""
+    def bijector(self, training=False):
+        """latent z -> dequantized data v in (0, K)^D: the logit layer after the flow steps
+        (`training`: the conditioners' dropout is on)."""
         a, k = self.alpha, float(self.num_levels)
         to_data = [tfb.Scale(k / (1.0 - 2.0 * a)), tfb.Shift(-a), tfb.Sigmoid()]
         # Chain applies right to left: the last step of `self.steps` maps data to latent first
-        return tfb.Chain(to_data + [step.bijector() for step in self.steps])
+        return tfb.Chain(to_data + [step.bijector(training) for step in self.steps])
 
     def distribution(self, bijector=None):
         """The flow's density over v in (0, K)^D as a `tfd.TransformedDistribution`."""
@@ -354,7 +366,7 @@ class Flow(DensityModel):
         u, log_q = self._dequantize(flat, tf.reshape(tf.cast(noise, tf.float32),
                                                      tf.shape(flat)))
         v = flat + u
-        bijector = self.bijector()
+        bijector = self.bijector(training)
         log_p = self.distribution(bijector).log_prob(v) - log_q
         # the same bijector caches its inverse pass: the log-det costs nothing more
         log_det = bijector.inverse_log_det_jacobian(v, event_ndims=1)
