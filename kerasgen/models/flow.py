@@ -47,7 +47,8 @@ import tensorflow_probability as tfp
 
 from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.density import DensityModel
-from kerasgen.models.masked import MaskedDense, made_degrees, made_masks
+from kerasgen.models.masked import (SYMMETRIES, MaskedDense, check_num_orderings, made_degrees,
+                                    made_masks, transform)
 from kerasgen.utils import check_choice, check_positive_int
 
 tfb = tfp.bijectors
@@ -71,11 +72,13 @@ class FlowStep(keras.layers.Layer):
         activation: the conditioner's activation.
         log_scale_bound: log scales are `bound * tanh(raw / bound)`.
         dropout: dropout rate on the conditioner's hidden units while training.
+        num_members: members of an ensemble over orderings; each adds its own learned bias to
+            the first hidden layer (which ordering the flow is reading).
         seed: seeds the initializers and MAF's hidden degrees.
     """
 
     def __init__(self, event_size, coupling, hidden_units, permutation, activation="relu",
-                 log_scale_bound=3.0, dropout=0.0, seed=None, **kwargs):
+                 log_scale_bound=3.0, dropout=0.0, num_members=1, seed=None, **kwargs):
         kwargs["dtype"] = "float32"  # change-of-variables arithmetic stays in float32
         super().__init__(**kwargs)
         self.event_size = int(event_size)
@@ -85,22 +88,23 @@ class FlowStep(keras.layers.Layer):
         self.activation = activation
         self.log_scale_bound = float(log_scale_bound)
         self.dropout = float(dropout)
+        self.num_members = int(num_members)
         self.seed = seed
         self.dropout_layer = keras.layers.Dropout(self.dropout, seed=seed) if dropout else None
         d = self.event_size
         self.num_masked = d // 2
         init = lambda i: keras.initializers.GlorotUniform(None if seed is None else seed + i)  # noqa
         if coupling == "realnvp":
-            self.hidden = [keras.layers.Dense(h, activation=activation, kernel_initializer=init(i),
-                                              dtype="float32")
+            self.hidden = [keras.layers.Dense(h, activation=None if i == 0 else activation,
+                                              kernel_initializer=init(i), dtype="float32")
                            for i, h in enumerate(self.hidden_units)]
             self.out = keras.layers.Dense(2 * (d - self.num_masked), kernel_initializer="zeros",
                                           dtype="float32")
         else:
             inputs, hidden = made_degrees(d, self.hidden_units, np.arange(d), seed=seed)
             masks = made_masks(inputs, hidden, outputs_per_dim=2)
-            self.hidden = [MaskedDense(h, m, activation=activation, seed=None if seed is None
-                                       else seed + i, dtype="float32")
+            self.hidden = [MaskedDense(h, m, activation=None if i == 0 else activation,
+                                       seed=None if seed is None else seed + i, dtype="float32")
                            for i, (h, m) in enumerate(zip(self.hidden_units, masks[:-1]))]
             self.out = MaskedDense(2 * d, masks[-1], dtype="float32")
 
@@ -110,13 +114,21 @@ class FlowStep(keras.layers.Layer):
             layer.build((None, width))
             width = layer.units
         self.out.build((None, width))
+        self.member_bias = self.add_weight(shape=(self.num_members, self.hidden_units[0]),
+                                           name="member_bias", initializer="zeros")
         if self.coupling == "maf":
             self.out.kernel.assign(tf.zeros_like(self.out.kernel))
         self.built = True
 
-    def _conditioner(self, h, training=False):
-        for layer in self.hidden:
+    def _conditioner(self, h, training=False, member=None):
+        for i, layer in enumerate(self.hidden):
             h = layer(h)
+            if i == 0:
+                if member is not None:
+                    h = h + tf.gather(self.member_bias, member)
+                else:
+                    h = h + self.member_bias[0]
+                h = keras.activations.get(self.activation)(h)
             if self.dropout_layer is not None:
                 h = self.dropout_layer(h, training=training)
         return self.out(h)
@@ -127,18 +139,19 @@ class FlowStep(keras.layers.Layer):
         shift, raw = params[..., 0], params[..., 1]
         return shift, self.log_scale_bound * tf.tanh(raw / self.log_scale_bound)
 
-    def bijector(self, training=False):
+    def bijector(self, training=False, member=None):
         """The step as a TFP bijector: `tfb.Chain([coupling, tfb.Permute(permutation)])`
-        (`training`: the conditioner's dropout is on)."""
+        (`training`: the conditioner's dropout is on; `member`: (batch,) ints, the ensemble
+        member of each example, default 0)."""
         if self.coupling == "realnvp":
             coupling = tfb.RealNVP(
                 num_masked=self.num_masked,
                 shift_and_log_scale_fn=lambda x0, units, **_: self._split(
-                    self._conditioner(x0, training), units))
+                    self._conditioner(x0, training, member), units))
         else:
             coupling = tfb.MaskedAutoregressiveFlow(
                 shift_and_log_scale_fn=lambda x, **_: self._split(
-                    self._conditioner(x, training), self.event_size))
+                    self._conditioner(x, training, member), self.event_size))
         return tfb.Chain([coupling, tfb.Permute(self.permutation)])
 
     def call(self, v):
@@ -152,7 +165,7 @@ class FlowStep(keras.layers.Layer):
         config.update(event_size=self.event_size, coupling=self.coupling,
                       hidden_units=self.hidden_units, permutation=self.permutation,
                       activation=self.activation, log_scale_bound=self.log_scale_bound,
-                      dropout=self.dropout, seed=self.seed)
+                      dropout=self.dropout, num_members=self.num_members, seed=self.seed)
         config.pop("dtype", None)
         return config
 
@@ -189,6 +202,11 @@ class Flow(DensityModel):
         alpha: the logit transform's margin (Dinh et al. use 0.05).
         log_scale_bound: bound of each step's log scale (tanh soft clamp).
         eval_samples: k of the importance-weighted bound `log_prob` reports.
+        num_orderings: E > 1 makes the model a uniform mixture of E flows, each reading the
+            image after one of the symmetries of the square (shared weights, a learned bias per
+            member; as in `PixelCNN`); its bound is the log-mean-exp of the members' bounds,
+            still a lower bound on log P(x). Needs sample_shape (H, W, C).
+        ensemble_training: "independent" (one random member per example) or "mixture".
         seed: int or None; also draws the permutations.
 
     Example:
@@ -215,7 +233,7 @@ class Flow(DensityModel):
                  hidden_units=(256, 256), activation="relu", dropout=0.0,
                  dequantization="uniform",
                  dequantizer_units=(256,), alpha=0.05, log_scale_bound=3.0, eval_samples=64,
-                 seed=None, **kwargs):
+                 num_orderings=1, ensemble_training="independent", seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         check_choice(coupling, "coupling", COUPLINGS)
         check_choice(dequantization, "dequantization", DEQUANTIZATIONS)
@@ -223,6 +241,8 @@ class Flow(DensityModel):
             raise ValueError(f"`num_levels` must be an int >= 2, got {num_levels!r}.")
         num_steps = check_positive_int(num_steps, "num_steps")
         hidden_units = [check_positive_int(h, "hidden_units") for h in hidden_units]
+        if not hidden_units:
+            raise ValueError("`hidden_units` must list at least one layer, got [].")
         dequantizer_units = [check_positive_int(h, "dequantizer_units")
                              for h in dequantizer_units]
         if not 0.0 <= float(alpha) < 0.5:
@@ -231,6 +251,10 @@ class Flow(DensityModel):
         if not 0.0 <= float(dropout) < 1.0:
             raise ValueError(f"`dropout` must be in [0, 1), got {dropout!r}.")
         self.sample_shape = tuple(int(s) for s in sample_shape)
+        check_num_orderings(self.sample_shape, num_orderings)
+        check_choice(ensemble_training, "ensemble_training", ("independent", "mixture"))
+        self.num_orderings = num_orderings
+        self.ensemble_training = ensemble_training
         self.event_size = d = math.prod(self.sample_shape)
         if d < 2:
             raise ValueError(f"A flow needs at least 2 dimensions, got sample_shape "
@@ -240,7 +264,8 @@ class Flow(DensityModel):
         self.dequantization = dequantization
         self.alpha = float(alpha)
         self.eval_samples = eval_samples
-        self.latent_dim = d
+        # one more latent coordinate picks the member: Phi(z_0) in [0, 1)
+        self.latent_dim = d + (1 if num_orderings > 1 else 0)
         rng = np.random.default_rng(0 if seed is None else seed)
         permutations = [rng.permutation(d) for _ in range(num_steps)]
 
@@ -249,7 +274,8 @@ class Flow(DensityModel):
             h = v
             for i, perm in enumerate(permutations):
                 h = FlowStep(d, coupling, hidden_units, perm, activation, log_scale_bound,
-                             float(dropout), seed=None if seed is None else seed + 1000 * i,
+                             float(dropout), num_orderings,
+                             seed=None if seed is None else seed + 1000 * i,
                              name=f"step_{i}")(h)
             return keras.Model(v, h, name="flow")
 
@@ -266,7 +292,8 @@ class Flow(DensityModel):
             dropout=float(dropout), dequantization=dequantization,
             dequantizer_units=dequantizer_units,
             alpha=self.alpha, log_scale_bound=float(log_scale_bound),
-            eval_samples=eval_samples, seed=seed)
+            eval_samples=eval_samples, num_orderings=num_orderings,
+            ensemble_training=ensemble_training, seed=seed)
         self._finish_init()
 
     # ------------------------------------------------------------------ the distribution
@@ -274,13 +301,14 @@ class Flow(DensityModel):
     def steps(self):
         return [layer for layer in self.flow.layers if isinstance(layer, FlowStep)]
 
-    def bijector(self, training=False):
+    def bijector(self, training=False, member=None):
         """latent z -> dequantized data v in (0, K)^D: the logit layer after the flow steps
-        (`training`: the conditioners' dropout is on)."""
+        (`training`: the conditioners' dropout is on; `member`: (batch,) ints, each example's
+        ensemble member, its v in that member's frame)."""
         a, k = self.alpha, float(self.num_levels)
         to_data = [tfb.Scale(k / (1.0 - 2.0 * a)), tfb.Shift(-a), tfb.Sigmoid()]
         # Chain applies right to left: the last step of `self.steps` maps data to latent first
-        return tfb.Chain(to_data + [step.bijector(training) for step in self.steps])
+        return tfb.Chain(to_data + [step.bijector(training, member) for step in self.steps])
 
     def distribution(self, bijector=None):
         """The flow's density over v in (0, K)^D as a `tfd.TransformedDistribution`."""
@@ -315,21 +343,35 @@ class Flow(DensityModel):
             return tf.random.stateless_uniform(shape, seed, maxval=1.0 - 1e-6)
         return tf.random.stateless_normal(shape, seed)
 
-    def dequantized_log_weights(self, x, noise):
-        """log p(x + u) - log q(u | x), (batch,), for `noise` (batch, D) (see `_dequantize`)."""
+    def dequantized_log_weights(self, x, noise, member=None, training=False):
+        """log p(x + u) - log q(u | x), (batch,), for `noise` (batch, D) (see `_dequantize`);
+        `x` (batch, D) in the frame of each example's ensemble `member` (default 0)."""
         x = tf.reshape(tf.cast(x, tf.float32), (-1, self.event_size))
         u, log_q = self._dequantize(x, noise)
-        return self.distribution().log_prob(x + u) - log_q
+        bijector = self.bijector(training, member)
+        return self.distribution(bijector).log_prob(x + u) - log_q
+
+    def _frame(self, x, member):
+        """Examples (batch,) + sample_shape -> (batch, D) flattened in member `member`'s frame
+        (an int)."""
+        x = tf.reshape(tf.cast(x, tf.float32), (-1,) + self.sample_shape)
+        if self.num_orderings > 1:
+            x = transform(x, SYMMETRIES[member])
+        return tf.reshape(x, (-1, self.event_size))
 
     def _log_prob_batch(self, x, num_samples=None):
         k = int(num_samples or self.eval_samples)
-        flat = tf.reshape(tf.cast(x, tf.float32), (-1, self.event_size))
-        batch = tf.shape(flat)[0]
-        noise = self._draw_noise(tf.stack([k, batch, self.event_size]), (34, 0))
-        tiled = tf.reshape(tf.tile(flat[None], [k, 1, 1]), (-1, self.event_size))
-        log_w = tf.reshape(self.dequantized_log_weights(
-            tiled, tf.reshape(noise, (-1, self.event_size))), (k, -1))
-        return tf.reduce_logsumexp(log_w, axis=0) - math.log(k)
+        batch = tf.shape(x)[0]
+        noise = tf.reshape(self._draw_noise(tf.stack([k, batch, self.event_size]), (34, 0)),
+                           (-1, self.event_size))
+        bounds = []
+        for e in range(self.num_orderings):
+            tiled = tf.reshape(tf.tile(self._frame(x, e)[None], [k, 1, 1]), (-1, self.event_size))
+            log_w = tf.reshape(self.dequantized_log_weights(
+                tiled, noise, tf.fill(tf.shape(tiled)[:1], e)), (k, -1))
+            bounds.append(tf.reduce_logsumexp(log_w, axis=0) - math.log(k))
+        # log-mean-exp of the members' bounds: below log mean_e P_e(x) = log P(x)
+        return tf.reduce_logsumexp(tf.stack(bounds, -1), axis=-1) - math.log(self.num_orderings)
 
     @property
     def log_prob_method(self):
@@ -358,18 +400,37 @@ class Flow(DensityModel):
     def compute_losses(self, data, training=False):
         x, noise = self.unpack(data)
         self.check_batch(x, self.sample_shape)
-        x = self._graph_support_check(x)
-        flat = tf.reshape(tf.cast(x, tf.float32), (-1, self.event_size))
+        x = tf.cast(self._graph_support_check(x), tf.float32)
+        batch = tf.shape(x)[0]
+        d, e = self.event_size, self.num_orderings
+        # noise: (batch, D) dequantization draws, and with an ensemble a last column of
+        # uniforms that picks each example's member
         if noise is None:
             seed = self.seed_generator if training else (34, 1)
-            noise = self._draw_noise(tf.shape(flat), seed)
-        u, log_q = self._dequantize(flat, tf.reshape(tf.cast(noise, tf.float32),
-                                                     tf.shape(flat)))
-        v = flat + u
-        bijector = self.bijector(training)
-        log_p = self.distribution(bijector).log_prob(v) - log_q
-        # the same bijector caches its inverse pass: the log-det costs nothing more
-        log_det = bijector.inverse_log_det_jacobian(v, event_ndims=1)
+            noise = self._draw_noise(tf.stack([batch, d]), seed)
+            pick = (keras.random.uniform((batch,), seed=self.seed_generator) if training
+                    else tf.zeros((batch,)))
+        else:
+            noise = tf.reshape(tf.cast(noise, tf.float32), (batch, -1))
+            pick = noise[:, d] if noise.shape[-1] > d else tf.zeros((batch,))
+            noise = noise[:, :d]
+        if e == 1 or not training or self.ensemble_training == "mixture":
+            # every member (held out: the mixture's single-draw bound)
+            members = [self.dequantized_log_weights(self._frame(x, m), noise,
+                                                    tf.fill((batch,), m), training)
+                       for m in range(e)]
+            log_p = tf.reduce_logsumexp(tf.stack(members, -1), axis=-1) - math.log(e)
+            member = tf.zeros((batch,), tf.int32)
+            frame = self._frame(x, 0)
+        else:
+            member = tf.clip_by_value(tf.cast(tf.floor(pick * e), tf.int32), 0, e - 1)
+            views = tf.stack([self._frame(x, m) for m in range(e)], axis=1)     # (B, E, D)
+            frame = tf.gather(views, member, batch_dims=1)
+            log_p = self.dequantized_log_weights(frame, noise, member, training)
+        # the log-determinant of the (first or drawn) member's map at its dequantized point
+        u, _ = self._dequantize(frame, noise)
+        log_det = self.bijector(training, member).inverse_log_det_jacobian(frame + u,
+                                                                           event_ndims=1)
         return {"loss": -tf.reduce_mean(log_p), "log_det": tf.reduce_mean(log_det)}
 
     def train_step(self, data):
@@ -384,11 +445,24 @@ class Flow(DensityModel):
                                    seed=self.seed_generator if seed is None else seed)
 
     def generate_from_latents(self, z):
-        """z (batch, D) standard normal -> levels (batch,) + sample_shape: the flow's forward
-        map to v in (0, K)^D, then floor(v) (the cell v falls in)."""
-        v = self.bijector().forward(tf.convert_to_tensor(z, tf.float32))
-        x = tf.clip_by_value(tf.floor(v), 0.0, float(self.num_levels - 1))
-        return tf.reshape(x, (-1,) + self.sample_shape)
+        """z (batch, latent_dim) standard normal -> levels (batch,) + sample_shape: the flow's
+        forward map to v in (0, K)^D, then floor(v) (the cell v falls in). With an ensemble,
+        Phi(z[:, 0]) picks the member and the sample is mapped back from its frame."""
+        z = tf.convert_to_tensor(z, tf.float32)
+        e = self.num_orderings
+        if e > 1:
+            member = tf.clip_by_value(tf.cast(tf.floor(
+                0.5 * tf.math.erfc(-z[:, 0] / math.sqrt(2.0)) * e), tf.int32), 0, e - 1)
+            z = z[:, 1:]
+        else:
+            member = None
+        v = self.bijector(member=member).forward(z)
+        x = tf.reshape(tf.clip_by_value(tf.floor(v), 0.0, float(self.num_levels - 1)),
+                       (-1,) + self.sample_shape)
+        if e == 1:
+            return x
+        views = tf.stack([transform(x, SYMMETRIES[m], inverse=True) for m in range(e)], axis=1)
+        return tf.gather(views, member, batch_dims=1)
 
     def sample(self, num_samples, seed=None):
         return self.generate(num_samples, seed=seed)

@@ -15,13 +15,17 @@ in one pass by masking the weights so that output d depends on inputs before d o
   sees the inputs of degree <= m and an output of degree d sees the units of degree < d.
   `made_degrees` draws the degrees of a network for an ordering.
 
-Both are Keras layers (`keras.layers.Conv2D` with its kernel multiplied by the mask; a dense
+`SYMMETRIES` and `transform` give the orderings of an ensemble over orderings of images: raster
+order read after one of the 8 symmetries of the square (4 of a rectangle).
+
+Both layers are Keras layers (`keras.layers.Conv2D` with its kernel multiplied by the mask; a dense
 kernel times its mask), so they save, load, distribute and follow mixed precision like any other.
 (TFP's `tfp.bijectors.AutoregressiveNetwork` builds the same MADE masks, but it is a `tf_keras`
 (Keras 2) layer whose variables a Keras 3 model neither tracks nor saves.)
 """
 
 import numpy as np
+import tensorflow as tf
 import keras
 
 from kerasgen.utils import check_choice
@@ -160,3 +164,40 @@ class MaskedDense(keras.layers.Layer):
         config.update(units=self.units, mask=self.mask.astype(int).tolist(),
                       activation=keras.activations.serialize(self.activation), seed=self.seed)
         return config
+
+
+#: the symmetries of the square as (transpose, flip rows, flip columns), applied in that order
+SYMMETRIES = ((False, False, False), (False, False, True), (False, True, False),
+              (False, True, True), (True, False, False), (True, False, True),
+              (True, True, False), (True, True, True))
+
+
+def transform(x, symmetry, inverse=False):
+    """Applies a symmetry of `SYMMETRIES` (or its inverse) to images (batch, H, W, C)."""
+    transpose, flip_rows, flip_cols = symmetry
+    if transpose and not inverse:
+        x = tf.transpose(x, (0, 2, 1, 3))
+    if flip_rows:
+        x = tf.reverse(x, [1])
+    if flip_cols:
+        x = tf.reverse(x, [2])
+    if transpose and inverse:
+        x = tf.transpose(x, (0, 2, 1, 3))
+    return x
+
+
+def check_num_orderings(sample_shape, num_orderings):
+    """Raises ValueError unless `num_orderings` symmetries exist for images of `sample_shape`
+    (H, W, C): 1, 2, 4 or 8 for a square, 1, 2 or 4 for a rectangle, 1 for other shapes."""
+    sample_shape = tuple(sample_shape)
+    if len(sample_shape) != 3:
+        if num_orderings != 1:
+            raise ValueError(f"An ensemble over orderings reads images (height, width, "
+                             f"channels); `num_orderings` must be 1 for sample_shape "
+                             f"{sample_shape}, got {num_orderings!r}.")
+        return
+    square = sample_shape[0] == sample_shape[1]
+    if num_orderings not in ((1, 2, 4, 8) if square else (1, 2, 4)):
+        allowed, shape = ("1, 2, 4 or 8", "square") if square else ("1, 2 or 4", "rectangle")
+        raise ValueError(f"`num_orderings` must be {allowed} (the symmetries of the "
+                         f"{shape}), got {num_orderings!r}.")

@@ -45,7 +45,7 @@ import keras
 
 from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.density import DensityModel
-from kerasgen.models.masked import MaskedConv2D
+from kerasgen.models.masked import SYMMETRIES, MaskedConv2D, check_num_orderings, transform
 from kerasgen.utils import check_choice, check_positive_int
 
 
@@ -140,24 +140,6 @@ def pixelcnn_network(sample_shape, num_levels, filters=64, num_blocks=4, kernel_
     return keras.Model([x, member], logits, name=name)
 
 
-#: the symmetries of the square as (transpose, flip rows, flip columns), applied in that order
-SYMMETRIES = ((False, False, False), (False, False, True), (False, True, False),
-              (False, True, True), (True, False, False), (True, False, True),
-              (True, True, False), (True, True, True))
-
-
-def transform(x, symmetry, inverse=False):
-    """Applies a symmetry of `SYMMETRIES` (or its inverse) to images (batch, H, W, C)."""
-    transpose, flip_rows, flip_cols = symmetry
-    if transpose and not inverse:
-        x = tf.transpose(x, (0, 2, 1, 3))
-    if flip_rows:
-        x = tf.reverse(x, [1])
-    if flip_cols:
-        x = tf.reverse(x, [2])
-    if transpose and inverse:
-        x = tf.transpose(x, (0, 2, 1, 3))
-    return x
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
@@ -223,11 +205,7 @@ class PixelCNN(DensityModel):
         if filters < sample_shape[-1]:
             raise ValueError(f"`filters` must be at least the number of channels "
                              f"({sample_shape[-1]}), got {filters}.")
-        square = sample_shape[0] == sample_shape[1]
-        if num_orderings not in ((1, 2, 4, 8) if square else (1, 2, 4)):
-            allowed, shape = ("1, 2, 4 or 8", "square") if square else ("1, 2 or 4", "rectangle")
-            raise ValueError(f"`num_orderings` must be {allowed} (the symmetries of the "
-                             f"{shape}), got {num_orderings!r}.")
+        check_num_orderings(sample_shape, num_orderings)
         check_choice(ensemble_training, "ensemble_training", ("independent", "mixture"))
         self.sample_shape = sample_shape
         self.num_levels = num_levels
