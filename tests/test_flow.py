@@ -159,3 +159,31 @@ def test_bad_arguments_name_the_culprit():
         kerasgen.models.Flow(sample_shape=(1,))
     with pytest.raises(ValueError, match=r"`alpha` must be in \[0, 0.5\), got 0.5"):
         kerasgen.models.Flow(alpha=0.5)
+
+
+def test_ensemble_bound_is_the_log_mean_exp_of_the_members_bounds():
+    """With E orderings, member e is the flow of the image under the e-th symmetry (its own
+    learned bias), and the reported bound is log mean_e exp(bound_e), each bound_e the
+    importance-weighted bound of that member on the same fixed draws."""
+    from kerasgen.models.masked import SYMMETRIES, transform
+
+    model = randomize(kerasgen.models.Flow(sample_shape=(2, 2, 1), num_levels=3, num_steps=2,
+                                           hidden_units=(4,), num_orderings=8, eval_samples=3,
+                                           seed=0))
+    x = np.random.default_rng(0).integers(0, 3, (5, 2, 2, 1)).astype("float32")
+    noise = tf.random.stateless_uniform((3, 5, 4), (34, 0), maxval=1.0 - 1e-6)
+    bounds = []
+    for e in range(8):
+        frame = tf.reshape(transform(tf.constant(x), SYMMETRIES[e]), (5, 4))
+        log_w = np.stack([model.dequantized_log_weights(frame, noise[j], tf.fill((5,), e))
+                          for j in range(3)])
+        bounds.append(np.log(np.exp(log_w.astype(np.float64)).mean(0)))
+    bounds = np.stack(bounds, -1)
+    assert np.ptp(bounds, axis=-1).min() > 1e-3  # the members differ
+    np.testing.assert_allclose(model.log_prob(x), np.log(np.exp(bounds).mean(-1)), rtol=1e-4,
+                               atol=1e-4)
+    samples = model.sample(6, seed=0)
+    assert samples.shape == (6, 2, 2, 1)
+    model.check_input(samples)
+    with pytest.raises(ValueError, match=r"`num_orderings` must be 1 for sample_shape \(6,\)"):
+        kerasgen.models.Flow(sample_shape=(6,), num_orderings=2)
