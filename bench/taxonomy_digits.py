@@ -82,9 +82,11 @@ def main():
     print(markdown_table(["branch (Goodfellow 2016, fig. 9)", "kerasgen family", "recipe",
                           "held-out figure (digits)", "training cost"], table))
     if args.figure:
+        other = [f"{k} at {v.shape[1]}x{v.shape[2]}" for k, v in samples.items()
+                 if v.shape[1:3] != (8, 8)]
+        title = "Samples of every family (8x8 digits" + "".join(f"; {o}" for o in other) + ")"
         path = figures.image_rows(samples, args.figure, value_range=(-1, 1),
-                                  inches_per_image=0.6,
-                                  title="Samples of every family (8x8 digits; DCGAN at 16x16)")
+                                  inches_per_image=0.6, title=title)
         print(f"\n![taxonomy samples]({os.path.relpath(path, os.getcwd())})")
     write_result("taxonomy_digits", {"rows": rows, "table": table})
 
