@@ -187,3 +187,24 @@ def test_ensemble_bound_is_the_log_mean_exp_of_the_members_bounds():
     model.check_input(samples)
     with pytest.raises(ValueError, match=r"`num_orderings` must be 1 for sample_shape \(6,\)"):
         kerasgen.models.Flow(sample_shape=(6,), num_orderings=2)
+
+
+def test_shipped_preset_is_its_recipe_and_reproduces_its_figure(monkeypatch):
+    """The shipped flow_digits loads offline, holds its recipe's hyper-parameters, names the
+    train command, and its bound on the test digits (fixed draws) is the one in its metadata."""
+    import json
+    import os
+
+    from kerasgen import recipes, weights
+
+    monkeypatch.setenv("KERASGEN_OFFLINE", "1")
+    model = kerasgen.load("flow_digits")
+    meta = json.load(open(os.path.join(weights.shipped_preset_dir("flow_digits"),
+                                       "metadata.json")))
+    assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=flow_digits")
+    for key, value in recipes.get_recipe("flow_digits")["model"].items():
+        assert model.get_config()[key] == value, key
+    test, _ = kerasgen.data.load_digits_array("test")
+    report = model.log_prob_report(test[..., None])
+    assert report["method"] == meta["metric"]["method"]
+    np.testing.assert_allclose(report["nll_nats"], meta["metric"]["nll_nats"], rtol=1e-4)

@@ -129,3 +129,24 @@ def test_bad_arguments_name_the_culprit():
         kerasgen.models.GSN().chain(2, 2, burn_in=-1)
     with pytest.raises(ValueError, match="`seed` must be an int or None, got 'a'"):
         kerasgen.models.GSN().generate(2, seed="a")
+
+
+def test_shipped_preset_is_its_recipe_and_samples_digits(monkeypatch):
+    """The shipped gsn_digits loads offline, holds its recipe's hyper-parameters, names the train
+    command and its FD beside the floor, and its chains give the same digits for a seed."""
+    import json
+    import os
+
+    from kerasgen import recipes, weights
+
+    monkeypatch.setenv("KERASGEN_OFFLINE", "1")
+    model = kerasgen.load("gsn_digits")
+    meta = json.load(open(os.path.join(weights.shipped_preset_dir("gsn_digits"),
+                                       "metadata.json")))
+    assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=gsn_digits")
+    assert meta["metric"]["fd"] <= 3 * meta["metric"]["floor_fd"]
+    for key, value in recipes.get_recipe("gsn_digits")["model"].items():
+        assert model.get_config()[key] == value, key
+    a = model.generate(8, seed=0)
+    assert a.shape == (8, 8, 8, 1) and a.min() >= -1 and a.max() <= 1
+    np.testing.assert_array_equal(a, model.generate(8, seed=0))

@@ -191,3 +191,23 @@ def test_bad_arguments_name_the_culprit():
         kerasgen.models.PixelCNN(sample_shape=(4, 6, 1), num_orderings=8)
     with pytest.raises(ValueError, match="`mask_type` must be one of"):
         pixelcnn_mask((3, 3), 1, 1, 1, "C")
+
+
+def test_shipped_preset_is_its_recipe_and_reproduces_its_figure(monkeypatch):
+    """The shipped pixelcnn_digits loads offline, holds its recipe's hyper-parameters, names the
+    train command, and its exact test NLL is the one in its metadata."""
+    import json
+    import os
+
+    from kerasgen import recipes, weights
+
+    monkeypatch.setenv("KERASGEN_OFFLINE", "1")
+    model = kerasgen.load("pixelcnn_digits")
+    meta = json.load(open(os.path.join(weights.shipped_preset_dir("pixelcnn_digits"),
+                                       "metadata.json")))
+    assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=pixelcnn_digits")
+    for key, value in recipes.get_recipe("pixelcnn_digits")["model"].items():
+        assert model.get_config()[key] == value, key
+    test, _ = kerasgen.data.load_digits_array("test")
+    np.testing.assert_allclose(-model.log_prob(test[..., None]).mean(),
+                               meta["metric"]["nll_nats"], rtol=1e-5)

@@ -68,7 +68,7 @@ class MaskedConv2D(keras.layers.Conv2D):
 
     Example:
         >>> layer = MaskedConv2D("A", filters=4, kernel_size=3)
-        >>> layer(np.ones((1, 5, 5, 1), "float32")).shape
+        >>> tuple(layer(np.ones((1, 5, 5, 1), "float32")).shape)
         (1, 5, 5, 4)
     """
 
