@@ -23,10 +23,15 @@ from kerasgen.models.superres import (SRGAN, SRResNet, SubPixelUpsampling, srgan
 from kerasgen.models.translation import TranslationModel
 from kerasgen.models.vae import VAE, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
 from kerasgen.models.wgan import WGAN, WGANGP
+from kerasgen.models.pixelcnn import PixelCNN  # issue 34: flow, fully visible, GSN
+from kerasgen.models.flow import Flow
+from kerasgen.models.gsn import GSN
 
 #: the family classes a recipe may name
 FAMILIES = ("GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "CycleGAN", "Pix2Pix", "MixtureModel", "NADE",
             "RBM", "SRResNet", "SRGAN", "FramePredictor", "FrameGAN")
+
+FAMILIES += ("PixelCNN", "Flow", "GSN")  # issue 34
 
 __all__ = list(FAMILIES) + [
     "GenerativeModel", "DensityModel", "TranslationModel", "resnet_generator", "patchgan_discriminator",
