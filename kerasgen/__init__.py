@@ -32,6 +32,7 @@ def _import_library():
     from kerasgen.models import (DCGAN, GAN, VAE, WGAN, WGANGP, CycleGAN,  # noqa: F401
                                  DensityModel, GenerativeModel, MixtureModel, NADE, Pix2Pix, RBM)
     from kerasgen.models import SRGAN, FrameGAN, FramePredictor, SRResNet  # noqa: F401
+    from kerasgen.models import GSN, Flow, PixelCNN  # noqa: F401
     from kerasgen.preset_format import save_preset  # noqa: F401
     from kerasgen.recipes import list_models, load  # noqa: F401
 

@@ -195,15 +195,12 @@ def test_ensemble_bound_is_the_log_mean_exp_of_the_members_bounds():
 def test_shipped_preset_is_its_recipe_and_reproduces_its_figure(monkeypatch):
     """The shipped flow_digits loads offline, holds its recipe's hyper-parameters, names the
     train command, and its bound on the test digits (fixed draws) is the one in its metadata."""
-    import json
-    import os
 
-    from kerasgen import recipes, weights
+    from kerasgen import recipes
 
     monkeypatch.setenv("KERASGEN_OFFLINE", "1")
     model = kerasgen.load("flow_digits")
-    meta = json.load(open(os.path.join(weights.shipped_preset_dir("flow_digits"),
-                                       "metadata.json")))
+    meta = recipes.read_metadata("flow_digits")
     assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=flow_digits")
     for key, value in recipes.get_recipe("flow_digits")["model"].items():
         assert model.get_config()[key] == value, key

@@ -134,15 +134,12 @@ def test_bad_arguments_name_the_culprit():
 def test_shipped_preset_is_its_recipe_and_samples_digits(monkeypatch):
     """The shipped gsn_digits loads offline, holds its recipe's hyper-parameters, names the train
     command and its FD beside the floor, and its chains give the same digits for a seed."""
-    import json
-    import os
 
-    from kerasgen import recipes, weights
+    from kerasgen import recipes
 
     monkeypatch.setenv("KERASGEN_OFFLINE", "1")
     model = kerasgen.load("gsn_digits")
-    meta = json.load(open(os.path.join(weights.shipped_preset_dir("gsn_digits"),
-                                       "metadata.json")))
+    meta = recipes.read_metadata("gsn_digits")
     assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=gsn_digits")
     assert meta["metric"]["fd"] <= 3 * meta["metric"]["floor_fd"]
     for key, value in recipes.get_recipe("gsn_digits")["model"].items():

@@ -196,15 +196,12 @@ def test_bad_arguments_name_the_culprit():
 def test_shipped_preset_is_its_recipe_and_reproduces_its_figure(monkeypatch):
     """The shipped pixelcnn_digits loads offline, holds its recipe's hyper-parameters, names the
     train command, and its exact test NLL is the one in its metadata."""
-    import json
-    import os
 
-    from kerasgen import recipes, weights
+    from kerasgen import recipes
 
     monkeypatch.setenv("KERASGEN_OFFLINE", "1")
     model = kerasgen.load("pixelcnn_digits")
-    meta = json.load(open(os.path.join(weights.shipped_preset_dir("pixelcnn_digits"),
-                                       "metadata.json")))
+    meta = recipes.read_metadata("pixelcnn_digits")
     assert meta["command"].startswith("python -m kerasgen.cli.train --recipe=pixelcnn_digits")
     for key, value in recipes.get_recipe("pixelcnn_digits")["model"].items():
         assert model.get_config()[key] == value, key

@@ -323,7 +323,8 @@ def test_published_recipes_build_with_the_reference_architecture(kerasgen_home):
 SHIPPED = ("vae_digits", "dcgan_digits", "wgangp_digits", "gan_grid25", "gan_ring8",
            "wgangp_grid25",
            "cyclegan_digits", "mixture_digits", "nade_digits", "rbm_digits", "srresnet_natural",
-           "srgan_natural", "framepredictor_digits", "framegan_digits")
+           "srgan_natural", "framepredictor_digits", "framegan_digits", "pixelcnn_digits",
+           "flow_digits", "gsn_digits")
 
 
 def test_shipped_recipes_load_offline_and_carry_their_metric(kerasgen_home, monkeypatch):

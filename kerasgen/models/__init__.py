@@ -29,9 +29,7 @@ from kerasgen.models.gsn import GSN
 
 #: the family classes a recipe may name
 FAMILIES = ("GAN", "DCGAN", "WGAN", "WGANGP", "VAE", "CycleGAN", "Pix2Pix", "MixtureModel", "NADE",
-            "RBM", "SRResNet", "SRGAN", "FramePredictor", "FrameGAN")
-
-FAMILIES += ("PixelCNN", "Flow", "GSN")  # issue 34
+            "RBM", "SRResNet", "SRGAN", "FramePredictor", "FrameGAN", "PixelCNN", "Flow", "GSN")
 
 __all__ = list(FAMILIES) + [
     "GenerativeModel", "DensityModel", "TranslationModel", "resnet_generator", "patchgan_discriminator",
