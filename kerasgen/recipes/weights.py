@@ -221,9 +221,11 @@ def missing_error(recipe, reason):
     else:
         lines.append("  - a weights file you have: kerasgen.load(" + repr(name) +
                      ", weights=PATH)")
-    if recipe.get("checkpoints"):
-        lines.append(f"  - convert into a preset: python -m kerasgen.cli.convert --recipe={name} "
-                     "--checkpoint=FILE --out=DIR")
+    layout = (recipe.get("model") or {}).get("layout")
+    if recipe.get("checkpoints") or layout in ("pytorch", "theano", "torch7"):
+        lines.append(f"  - convert the reference implementation's weights into a preset: "
+                     f"python -m kerasgen.cli.convert --recipe={name} "
+                     f"{'--download' if urls else '--checkpoint=FILE'} --out={cache_dir(recipe)}")
     lines.append(f"  - train (writes a preset into the cache): "
                  f"{registry.train_command(name, cache_dir(recipe))}")
     lines.append("  - weights=None for the untrained architecture.")
