@@ -2,7 +2,7 @@
 figures, their sampling settings, and training variants of their recipes.
 
     python bench/mnist28.py                       # the shipped presets, measured again
-    python bench/mnist28.py --sampling            # + dcgan_mnist's sampling settings
+    python bench/mnist28.py --sampling [--preset DIR]   # + dcgan_mnist's sampling settings
     python bench/mnist28.py --train dcgan_mnist --set model.augment='"translation"' [--set ...]
 
 GAN figures: FD, precision/recall (k=3), density/coverage (k=5) of 500 samples against the 500
@@ -42,6 +42,7 @@ def shipped(name):
 
 
 def main():
+    import kerasgen
     from kerasgen import evaluation, recipes
 
     parser = argparse.ArgumentParser(description=__doc__)
@@ -49,6 +50,8 @@ def main():
     parser.add_argument("--train", default=None, help="a recipe to train with --set overrides")
     parser.add_argument("--set", action="append", default=[], help="model.X=JSON or steps=N")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--preset", default=None,
+                        help="a dcgan_mnist preset directory to measure instead of the shipped one")
     args = parser.parse_args()
     if args.train:
         model_overrides, fields = {}, {}
@@ -72,10 +75,11 @@ def main():
     rows = []
     settings = [(None, None)]
     if args.sampling:
-        settings += [(2.0, None), (1.5, None), (1.0, None), (2.0, 2.0), (1.5, 2.0), (1.0, 2.0)]
+        settings += [(2.0, None), (1.5, None), (1.0, None), (2.0, 2.0), (1.5, 2.0), (1.0, 2.0),
+                     (2.0, 3.0), (2.0, 4.0), (1.5, 3.0), (1.0, 3.0)]
     for truncation, keep in settings:
-        model = shipped("dcgan_mnist")
-        label = "dcgan_mnist (as shipped)"
+        model = kerasgen.load(args.preset) if args.preset else shipped("dcgan_mnist")
+        label = f"{args.preset or 'dcgan_mnist'} (as trained)"
         if truncation is not None:
             model.truncation, model.discriminator_filter = truncation, keep
             label = f"truncation {truncation}, discriminator filter {keep}"
