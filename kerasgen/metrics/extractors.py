@@ -5,6 +5,8 @@
   `kerasgen/metrics/weights/digits_classifier` (the metric's own network, not a zoo model), and
   `python -m kerasgen.cli.train_digits_classifier` re-creates them. It lets the digits models be
   judged offline.
+* `mnist_extractor()` (in `mnist_classifier.py`): the same for 28 px MNIST, trained on the 4,000
+  training digits; weights in `kerasgen/metrics/weights/mnist_classifier`.
 * `inception_extractor()`: InceptionV3's 2048-d pool features, the FID network.
 * `image_metrics(real, fake, extractor)`: FD, KID, precision/recall and density/coverage of two
   image sets through an extractor.
@@ -162,13 +164,17 @@ def inception_extractor(weights="imagenet"):
 
 
 def get_extractor(extractor):
-    """"digits", "inception", or any callable images -> features."""
+    """"digits", "mnist" (the 28 px MNIST classifier, `kerasgen.metrics.mnist_classifier`),
+    "inception", or any callable images -> features."""
     if callable(extractor):
         return extractor
-    table = {"digits": digits_extractor, "inception": inception_extractor}
+    from kerasgen.metrics.mnist_classifier import mnist_extractor
+
+    table = {"digits": digits_extractor, "mnist": mnist_extractor,
+             "inception": inception_extractor}
     if extractor not in table:
         raise ValueError(f"Unknown feature extractor {extractor!r}; expected 'digits', "
-                         "'inception' or a callable.")
+                         "'mnist', 'inception' or a callable.")
     return table[extractor]()
 
 

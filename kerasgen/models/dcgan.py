@@ -20,10 +20,15 @@ from kerasgen.utils import check_positive_int
 
 
 def _check_image_size(image_size):
-    if not isinstance(image_size, int) or image_size < 8 or image_size & (image_size - 1):
-        raise ValueError(f"`image_size` must be a power of two >= 8 (8, 16, 32, 64, 128), "
-                         f"got {image_size!r}.")
-    return int(math.log2(image_size)) - 2  # number of 2x up/down-samplings from 4x4
+    """`(start, steps)`: image_size = start * 2**steps with a 4x4 (powers of two >= 8) or, for
+    MNIST's 28 px and its relatives 14, 56, 112, a 7x7 first feature map."""
+    if isinstance(image_size, int) and image_size >= 8:
+        for start in (4, 7):
+            steps = int(round(math.log2(image_size / start)))
+            if steps >= 1 and start * 2 ** steps == image_size:
+                return start, steps
+    raise ValueError(f"`image_size` must be a power of two >= 8 (8, 16, 32, 64, 128) or 7 times "
+                     f"one (14, 28, 56, 112), got {image_size!r}.")
 
 
 #: DCGAN layouts: kerasgen's own, and the layers of three reference implementations
@@ -47,7 +52,8 @@ def _dcgan_layout(layout):
 def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
                     batch_norm=True, kernel_size=4, layout="kerasgen", extra_layers=0,
                     name="generator"):
-    """DCGAN generator: project z to 4x4, then stride-2 transposed convolutions to image_size.
+    """DCGAN generator: project z to 4x4 (7x7 for 28 px), then stride-2 transposed convolutions
+    to image_size.
 
     Filters halve at each upsampling and end at `base_filters` (64 px: 512-256-128-64 -> C).
 
@@ -71,16 +77,16 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
         >>> dcgan_generator(100, 32, 3, kernel_size=5, layout="theano").output_shape
         (None, 32, 32, 3)
     """
-    steps = _check_image_size(image_size)
+    start, steps = _check_image_size(image_size)
     use_bias, bn_kwargs, padding = _dcgan_layout(layout)
     init = gan_initializer()
     z = keras.Input((latent_dim,), name="z")
     filters = base_filters * 2 ** (steps - 1)
-    h = keras.layers.Dense(4 * 4 * filters, use_bias=use_bias and not batch_norm,
+    h = keras.layers.Dense(start * start * filters, use_bias=use_bias and not batch_norm,
                            kernel_initializer=init, name="project")(z)
     if batch_norm and layout == "theano":  # one statistic per projected unit
         h = BatchNormalization(name="project_bn", **bn_kwargs)(h)
-    h = keras.layers.Reshape((4, 4, filters))(h)
+    h = keras.layers.Reshape((start, start, filters))(h)
     if batch_norm and layout != "theano":
         h = BatchNormalization(name="project_bn", **bn_kwargs)(h)
     h = keras.layers.ReLU()(h)
@@ -121,7 +127,7 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
         >>> dcgan_discriminator(32, 3, kernel_size=5, layout="theano").output_shape
         (None, 1)
     """
-    steps = _check_image_size(image_size)
+    _, steps = _check_image_size(image_size)
     use_bias, bn_kwargs, padding = _dcgan_layout(layout)
     init = gan_initializer()
     x = keras.Input((image_size, image_size, channels), name="x")
@@ -160,7 +166,7 @@ class DCGAN(GAN):
     """DCGAN (Radford et al. 2016): a GAN with the all-convolutional architecture guidelines.
 
     Args:
-        image_size: 8, 16, 32, 64 or 128 pixels.
+        image_size: 8, 16, 32, 64 or 128 pixels, or 28 (MNIST; 14, 56, 112): from a 7x7 map.
         channels: image channels (1 grey, 3 RGB).
         latent_dim: size of z (100 in the paper).
         base_filters: filters of D's first / G's last hidden layer (64 in the paper).
