@@ -4,7 +4,7 @@ and round-trips its config."""
 import pytest
 
 import kerasgen
-from kerasgen.models.gan import dcgan_discriminator, dcgan_generator
+from kerasgen.models.dcgan import dcgan_discriminator, dcgan_generator
 
 
 def test_28px_networks_and_sizes():
