@@ -2,8 +2,8 @@
 digits (Tomczak's split, 17 levels), with variational dequantization (Ho et al. 2019) and dropout
 in the conditioners; its NLL is the importance-weighted dequantization bound (an upper bound on
 the discrete NLL). Early-stopped on the validation split. The variants tried are in
-bench/RESULTS.md (#34); the ensemble over orderings (`num_orderings=8`) was not trained for
-time."""
+bench/RESULTS.md (#34), among them the ensemble over orderings (`num_orderings=8`: 94.7, no
+gain). Figure: 93.8 nats on the test digits."""
 
 RECIPE = {
     "description": "Normalizing flow (masked autoregressive layers on TFP bijectors), "
