@@ -39,6 +39,7 @@ def test_demos_take_absl_flags(tmp_path, monkeypatch):
     assert not [p for p in os.listdir(tmp_path) if p.startswith("--")]  # the old argv bug
 
 
+@pytest.mark.slow  # 15 s; the quiet-scripts test below checks the same stderr by default
 def test_scripts_keep_tensorflow_start_up_noise_out_of_stderr(tmp_path):
     out = tmp_path / "grid.png"
     result = subprocess.run(

@@ -63,6 +63,7 @@ def test_precision_recall_density_coverage_match_brute_force():
     assert dc.coverage == pytest.approx((d_rf.min(1) <= r5).mean())
 
 
+@pytest.mark.slow  # 24 s: the published anchor, in the extended tier
 def test_published_sanity_anchor_standard_normal_1000d():
     """Naeem et al.'s example: 10,000 vs 10,000 samples of N(0, I) in 1000-D, k=5, gives
     precision 0.477, recall 0.471, density 1.056, coverage 0.974 "(may fluctuate)". Over

@@ -44,6 +44,10 @@ class TestFlowContract(FlowContract):
 
 
 class TestMAFVariationalFlowContract(FlowContract):
+    # the shipped configuration's full contract is the extended tier's (about 40 s); the Flow
+    # family's machinery runs in TestFlowContract by default, and test_shipped_preset_* loads
+    # and measures the shipped preset
+    pytestmark = pytest.mark.slow
     variant_of = "Flow"
     variant_keeps = ("test_fit_two_steps_graph_and_eager",)
 

@@ -295,6 +295,7 @@ def test_every_model_the_cyclegan_and_pix2pix_authors_publish_is_a_recipe():
         _published.cyclegan("cat2dog", "horse2zebra")
 
 
+@pytest.mark.slow  # builds 23 networks at 256 px (16 s); the URL lists are checked by default
 def test_published_recipes_build_with_the_reference_architecture(kerasgen_home):
     """Every published recipe builds (weights=None) with the reference networks: the converter's
     key map of its generator has the reference's keys and shapes (resnet_9blocks: 9 residual

@@ -209,9 +209,10 @@ def _optimizers(model):
 
 
 @pytest.mark.parametrize("recipe,batch_size,every", [
-    ("nade_digits", 16, 10),      # a density model (exact likelihood), one optimizer
-    # super-resolution, generator and discriminator optimizers: the same two-optimizer resume
-    # as the GAN test above, so in the extended tier (`pytest -m slow`)
+    # a density model (exact likelihood), one optimizer; and super-resolution, generator and
+    # discriminator optimizers: the same resume as the GAN test above, so both in the extended
+    # tier (`pytest -m slow`)
+    pytest.param("nade_digits", 16, 10, marks=pytest.mark.slow),
     pytest.param("srgan_natural", 2, 5, marks=pytest.mark.slow),
 ])
 def test_sigkill_mid_training_then_resume_new_families(tmp_path, recipe, batch_size, every):

@@ -17,6 +17,7 @@ pytest.importorskip("torchfile")
 import torchfile  # noqa: E402
 
 from kerasgen.convert import dcgan_torch7  # noqa: E402
+from kerasgen.utils import sha256_of  # noqa: E402
 from kerasgen.models import dcgan_sampling  # noqa: E402
 from kerasgen.models.dcgan import DCGAN  # noqa: E402
 
@@ -73,7 +74,7 @@ def test_converted_generator_equals_numpy_forward(tmp_path, layout):
     model = small_model(batch_statistics=True, noise="uniform")
     record = dcgan_torch7.load_torch7_generator(model, path)
     assert record["file"] == path.name and record["bytes"] == os.path.getsize(path)
-    assert record["sha256"] == dcgan_torch7._sha256(path) and len(record["sha256"]) == 64
+    assert record["sha256"] == sha256_of(path) and len(record["sha256"]) == 64
     assert record["layout"] == layout
     assert record["statistics"] == ("running_std" if layout == "older" else "running_var")
     assert record["convolution_biases"] is (layout == "older")

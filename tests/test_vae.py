@@ -98,6 +98,7 @@ def test_elbo_equals_hand_computation():
     assert np.isclose(logs["loss"], np.mean(expected_kl - expected_log_px), rtol=1e-5)
 
 
+@pytest.mark.slow  # 11 s of Monte Carlo; in the extended tier
 def test_analytic_kl_matches_monte_carlo():
     q = tfd.MultivariateNormalDiag(loc=[0.5, -1.0, 2.0], scale_diag=[0.3, 1.5, 0.8])
     p = tfd.MultivariateNormalDiag(loc=[0.0, 0.0, 0.0], scale_diag=[1.0, 1.0, 1.0])
