@@ -163,16 +163,19 @@ class DensityModel(GenerativeModel):
         `generate`, whose latents are the uniforms `generate_from_latents` transforms."""
         return self.generate(num_samples, seed=seed)
 
+    #: the name of the `sample` signature's input: "u" for uniforms, "z" for a flow's base draws
+    latent_name = "u"
+
     def serving_endpoints(self):
-        """`log_prob` (x -> nats) and `sample` (uniforms u of shape (n, latent_dim) -> samples),
-        for the families whose `generate_from_latents` maps uniforms to exact draws."""
+        """`log_prob` (x -> nats) and `sample` (latents of shape (n, latent_dim) named
+        `latent_name` -> samples), for the families whose `generate_from_latents` maps their
+        latents to exact draws."""
 
-        def sample(u):
-            return {"samples": self.generate_from_latents(u)}
+        def sample(latents):
+            return {"samples": self.generate_from_latents(latents)}
 
-        return {"log_prob": self.log_prob_endpoint(),
-                "sample": (sample, [tf.TensorSpec((None, self.latent_dim), tf.float32,
-                                                  name="u")])}
+        spec = tf.TensorSpec((None, self.latent_dim), tf.float32, name=self.latent_name)
+        return {"log_prob": self.log_prob_endpoint(), "sample": (sample, [spec])}
 
     def log_prob_endpoint(self):
         """`(fn, [spec])` of the `log_prob` serving signature: `x` -> `log_prob` (nats)."""

@@ -223,6 +223,8 @@ class Flow(DensityModel):
         (2, 8, 8, 1)
     """
 
+    latent_name = "z"  # the base distribution's draws
+
     optimizer_specs = {
         "optimizer": (("flow", "dequantizer"), lambda: optimizers_lib.Adam(1e-3)),
     }
@@ -463,14 +465,3 @@ class Flow(DensityModel):
             return x
         views = tf.stack([transform(x, SYMMETRIES[m], inverse=True) for m in range(e)], axis=1)
         return tf.gather(views, member, batch_dims=1)
-
-    def sample(self, num_samples, seed=None):
-        return self.generate(num_samples, seed=seed)
-
-    def serving_endpoints(self):
-        def sample(z):
-            return {"samples": self.generate_from_latents(z)}
-
-        return {"log_prob": self.log_prob_endpoint(),
-                "sample": (sample, [tf.TensorSpec((None, self.latent_dim), tf.float32,
-                                                  name="z")])}

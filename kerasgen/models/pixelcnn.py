@@ -39,7 +39,6 @@ The discretized-logistic mixture of PixelCNN++ (Salimans et al. 2017) is in TFP 
 
 import math
 
-import numpy as np
 import tensorflow as tf
 import keras
 
@@ -316,14 +315,3 @@ class PixelCNN(DensityModel):
         # back to the data's frame: each example by its member's inverse symmetry
         views = tf.stack([transform(x, SYMMETRIES[k], inverse=True) for k in range(e)], axis=1)
         return tf.gather(views, member, batch_dims=1)
-
-    def sample(self, num_samples, seed=None):
-        return self.generate(num_samples, seed=seed)
-
-    def serving_endpoints(self):
-        def sample(u):
-            return {"samples": self.generate_from_latents(u)}
-
-        return {"log_prob": self.log_prob_endpoint(),
-                "sample": (sample, [tf.TensorSpec((None, self.latent_dim), tf.float32,
-                                                  name="u")])}
