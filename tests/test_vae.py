@@ -231,6 +231,32 @@ def test_autoregressive_decoder_is_causal():
     assert not np.allclose(before[7:], after[7:])
 
 
+def test_pixelcnn_decoder_is_causal_in_raster_order_and_samples_exactly():
+    """The PixelVAE decoder: flipping pixel d changes the conditionals after d only (across
+    rows, which a causal 1-D kernel shorter than a row cannot see), and sampling draws from
+    the same conditionals that log p(x|z) scores (teacher forcing of a drawn sample)."""
+    vae = kerasgen.VAE(input_shape=(6, 6, 1), latent_dim=3, likelihood="bernoulli",
+                       architecture="conv", hidden_units=(8,), autoregressive=True,
+                       ar_network="pixelcnn", ar_filters=8, ar_layers=2, ar_kernel_size=5,
+                       seed=0)
+    x = (np.random.default_rng(0).random((1, 6, 6, 1)) > 0.5).astype("float32")
+    z = np.ones((1, 3), np.float32)
+    before = vae.decoder_params(z, x).numpy().reshape(36)
+    for d in (0, 7, 20):
+        x2 = x.copy()
+        x2.reshape(-1)[d] = 1 - x2.reshape(-1)[d]
+        after = vae.decoder_params(z, x2).numpy().reshape(36)
+        np.testing.assert_array_equal(before[:d + 1], after[:d + 1])
+        assert not np.allclose(before[d + 7:], after[d + 7:])  # the next row sees it
+    # a sample drawn with uniforms u has pixel d = [u_d < sigmoid(logit_d | sample_<d, z)]
+    u = np.random.default_rng(1).random((1, 6, 6, 1)).astype("float32")
+    drawn = vae._autoregressive_decode(z, u).numpy()
+    p = 1 / (1 + np.exp(-vae.decoder_params(z, drawn).numpy()[..., 0]))
+    np.testing.assert_array_equal(drawn, (u < p).astype("float32"))
+    with pytest.raises(ValueError, match="ar_network.*'causal_1d', 'pixelcnn'"):
+        kerasgen.VAE(input_shape=(6, 6, 1), autoregressive=True, ar_network="pixelrnn")
+
+
 def test_log_prob_is_float64_and_shows_progress_when_it_is_long(capsys):
     model = kerasgen.VAE(input_shape=(8, 8, 1), latent_dim=2, hidden_units=(16,), seed=0)
     x = raw_digits(4)

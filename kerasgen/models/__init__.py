@@ -21,7 +21,9 @@ from kerasgen.models.frames import FrameGAN, FramePredictor, frame_discriminator
 from kerasgen.models.superres import (SRGAN, SRResNet, SubPixelUpsampling, srgan_discriminator,
                                       srresnet_generator)
 from kerasgen.models.translation import TranslationModel
-from kerasgen.models.vae import VAE, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder
+from kerasgen.models.vae import VAE
+from kerasgen.models.vae_networks import (
+    conv_decoder, conv_encoder, mlp_decoder, mlp_encoder, pixelcnn_decoder)
 from kerasgen.models.wgan import WGAN, WGANGP
 from kerasgen.models.pixelcnn import PixelCNN  # issue 34: flow, fully visible, GSN
 from kerasgen.models.flow import Flow
@@ -35,6 +37,6 @@ __all__ = list(FAMILIES) + [
     "GenerativeModel", "DensityModel", "TranslationModel", "resnet_generator", "patchgan_discriminator",
     "unet_generator", "conditional_patchgan", "mlp_generator", "mlp_discriminator",
     "dcgan_generator", "dcgan_discriminator", "mlp_encoder", "mlp_decoder", "conv_encoder",
-    "conv_decoder", "ReflectionPadding2D", "gan_initializer", "instance_norm",
+    "conv_decoder", "pixelcnn_decoder", "ReflectionPadding2D", "gan_initializer", "instance_norm",
     "srresnet_generator", "srgan_discriminator", "SubPixelUpsampling", "frame_predictor",
     "frame_discriminator"]

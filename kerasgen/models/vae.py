@@ -47,114 +47,14 @@ import tensorflow_probability as tfp
 
 from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.density import DensityModel
-from kerasgen.utils import check_positive_int
+from kerasgen.models.vae_networks import (
+    autoregressive_decoder, conv_decoder, conv_encoder, mlp_decoder, mlp_encoder,
+    params_per_pixel, pixelcnn_decoder)
+from kerasgen.utils import check_choice, check_positive_int
 
 tfd = tfp.distributions
 LIKELIHOODS = ("categorical", "bernoulli", "normal")
 PRIORS = ("standard", "vampprior")
-
-
-def _params_per_pixel(likelihood, num_levels, normal_scale):
-    if likelihood == "categorical":
-        return num_levels
-    if likelihood == "normal" and normal_scale == "learned":
-        return 2
-    return 1
-
-
-def mlp_encoder(input_shape, latent_dim, hidden_units=(256, 256), activation="relu",
-                dropout=0.0, name="encoder"):
-    """MLP encoder x -> (batch, 2 * latent_dim): posterior means then raw scales."""
-    x = keras.Input(tuple(input_shape), name="x")
-    h = keras.layers.Flatten()(x)
-    for i, units in enumerate(hidden_units):
-        h = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(h)
-        if dropout:
-            h = keras.layers.Dropout(dropout)(h)
-    out = keras.layers.Dense(2 * latent_dim, dtype="float32", name="posterior_params")(h)
-    return keras.Model(x, out, name=name)
-
-
-def mlp_decoder(latent_dim, output_shape, params_per_pixel, hidden_units=(256, 256),
-                activation="relu", dropout=0.0, name="decoder"):
-    """MLP decoder z -> likelihood parameters of shape (batch,) + output_shape + (params,)."""
-    output_shape = tuple(output_shape)
-    z = keras.Input((latent_dim,), name="z")
-    h = z
-    for i, units in enumerate(hidden_units):
-        h = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(h)
-        if dropout:
-            h = keras.layers.Dropout(dropout)(h)
-    h = keras.layers.Dense(math.prod(output_shape) * params_per_pixel, dtype="float32",
-                           name="likelihood_params")(h)
-    out = keras.layers.Reshape(output_shape + (params_per_pixel,), dtype="float32")(h)
-    return keras.Model(z, out, name=name)
-
-
-def conv_encoder(input_shape, latent_dim, filters=(32, 64), hidden_units=256, name="encoder"):
-    """Convolutional encoder: stride-2 3x3 convolutions, then a dense layer."""
-    x = keras.Input(tuple(input_shape), name="x")
-    h = x
-    for i, f in enumerate(filters):
-        h = keras.layers.Conv2D(f, 3, strides=2, padding="same", activation="relu",
-                                name=f"conv_{i}")(h)
-    h = keras.layers.Flatten()(h)
-    h = keras.layers.Dense(hidden_units, activation="relu", name="dense")(h)
-    out = keras.layers.Dense(2 * latent_dim, dtype="float32", name="posterior_params")(h)
-    return keras.Model(x, out, name=name)
-
-
-def conv_decoder(latent_dim, output_shape, params_per_pixel, filters=(64, 32), hidden_units=256,
-                 name="decoder"):
-    """Convolutional decoder: dense to a small grid, stride-2 transposed convolutions up."""
-    height, width, channels = tuple(output_shape)
-    steps = len(filters)
-    if height % 2 ** steps or width % 2 ** steps:
-        raise ValueError(f"Image size {height}x{width} must be divisible by 2^{steps} for "
-                         f"{steps} upsamplings.")
-    h0, w0 = height // 2 ** steps, width // 2 ** steps
-    z = keras.Input((latent_dim,), name="z")
-    h = keras.layers.Dense(hidden_units, activation="relu", name="dense")(z)
-    h = keras.layers.Dense(h0 * w0 * filters[0], activation="relu", name="project")(h)
-    h = keras.layers.Reshape((h0, w0, filters[0]))(h)
-    for i, f in enumerate(filters):
-        h = keras.layers.Conv2DTranspose(f, 3, strides=2, padding="same", activation="relu",
-                                         name=f"deconv_{i}")(h)
-    h = keras.layers.Conv2D(channels * params_per_pixel, 3, padding="same", dtype="float32",
-                            name="likelihood_params")(h)
-    out = keras.layers.Reshape((height, width, channels, params_per_pixel), dtype="float32")(h)
-    return keras.Model(z, out, name=name)
-
-
-def autoregressive_decoder(latent_dim, output_shape, params_per_pixel, num_levels=17,
-                           filters=64, kernel_size=7, num_layers=3, dropout=0.0,
-                           name="decoder"):
-    """Causal-convolution decoder (z, x) -> the conditionals of p(x_d | x_<d, z).
-
-    The pixels are taken in raster order as a sequence; the input is shifted by one position so
-    that output d sees x_<d only, then `num_layers` causal 1-D convolutions (LeakyReLU), each
-    plus a projection of z, and a causal convolution to the likelihood parameters: a
-    PixelCNN-style decoder (van den Oord et al. 2016; with a latent, PixelVAE, Gulrajani et al.
-    2017). Output shape (batch,) + output_shape + (params_per_pixel,).
-    """
-    output_shape = tuple(output_shape)
-    size = math.prod(output_shape)
-    z = keras.Input((latent_dim,), name="z")
-    x = keras.Input(output_shape, name="x")
-    h = keras.layers.Reshape((size, 1))(x)
-    h = keras.layers.Rescaling(1.0 / max(num_levels - 1, 1))(h)
-    h = keras.layers.ZeroPadding1D((1, 0))(h)
-    h = keras.layers.Cropping1D((0, 1), name="shift")(h)  # position d sees x_<d
-    for i in range(num_layers):
-        h = keras.layers.Conv1D(filters, kernel_size, padding="causal", name=f"causal_{i}")(h)
-        cond = keras.layers.RepeatVector(size)(keras.layers.Dense(filters, name=f"z_{i}")(z))
-        h = keras.layers.LeakyReLU()(keras.layers.Add()([h, cond]))
-        if dropout:
-            h = keras.layers.Dropout(dropout)(h)
-    h = keras.layers.Conv1D(params_per_pixel, kernel_size, padding="causal", dtype="float32",
-                            name="likelihood_params")(h)
-    out = keras.layers.Reshape(output_shape + (params_per_pixel,), dtype="float32")(h)
-    return keras.Model([z, x], out, name=name)
 
 
 @keras.saving.register_keras_serializable(package="kerasgen")
@@ -170,10 +70,13 @@ class VAE(DensityModel):
         normal_scale: for "normal": a float (fixed sigma) or "learned" (per pixel from the decoder).
         architecture: "mlp" or "conv" for the default encoder (and decoder, unless
             `autoregressive`).
-        autoregressive: the decoder is autoregressive over the pixels given z
-            (`autoregressive_decoder`: p(x|z) = prod_d p(x_d | x_<d, z)); categorical and
-            Bernoulli likelihoods.
-        ar_filters, ar_kernel_size, ar_layers: its width, kernel size and depth.
+        autoregressive: the decoder is autoregressive over the pixels given z,
+            p(x|z) = prod_d p(x_d | x_<d, z); categorical and Bernoulli likelihoods.
+        ar_network: "causal_1d" (`autoregressive_decoder`: causal convolutions over the raster
+            sequence; sees the last `ar_kernel_size` pixels per layer, so suits small images)
+            or "pixelcnn" (`pixelcnn_decoder`: masked 2-D convolutions, PixelVAE).
+        ar_filters, ar_kernel_size, ar_layers: its width, (first) kernel size and depth (number
+            of residual blocks for "pixelcnn").
         hidden_units: hidden sizes of the MLP networks (or (dense,) size of the conv ones).
         dropout: dropout rate after each hidden layer of the MLP networks (regularizes small
             data sets such as the 1,000 training digits).
@@ -220,7 +123,7 @@ class VAE(DensityModel):
                  hidden_units=(256, 256), dropout=0.0, encoder=None, decoder=None, beta=1.0,
                  kl_warmup_steps=0, analytic_kl=True, iwae_samples=1, prior="standard",
                  num_pseudo_inputs=100, autoregressive=False, ar_filters=64, ar_kernel_size=7,
-                 ar_layers=3, seed=None, **kwargs):
+                 ar_layers=3, ar_network="causal_1d", seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if likelihood not in LIKELIHOODS:
             raise ValueError(f"Unknown likelihood {likelihood!r}; expected one of {LIKELIHOODS}.")
@@ -240,6 +143,7 @@ class VAE(DensityModel):
         self.support = {"categorical": "categorical", "bernoulli": "binary",
                         "normal": "real"}[likelihood]
         self.autoregressive = bool(autoregressive)
+        check_choice(ar_network, "ar_network", ("causal_1d", "pixelcnn"))
         if self.autoregressive and likelihood == "normal":
             raise ValueError("`autoregressive=True` needs a categorical or bernoulli "
                              "likelihood, got 'normal'.")
@@ -249,12 +153,18 @@ class VAE(DensityModel):
         self.likelihood_name = likelihood
         self.num_levels = int(num_levels)
         self.normal_scale = normal_scale
-        params = _params_per_pixel(likelihood, self.num_levels, normal_scale)
+        params = params_per_pixel(likelihood, self.num_levels, normal_scale)
         self.encoder = self.network("encoder", encoder, lambda: (
             mlp_encoder(self.input_shape_, self.latent_dim, hidden_units, dropout=dropout)
             if architecture == "mlp" else
             conv_encoder(self.input_shape_, self.latent_dim, hidden_units=hidden_units[0])))
         self.decoder = self.network("decoder", decoder, lambda: (
+            pixelcnn_decoder(self.latent_dim, self.input_shape_, params,
+                             self.num_levels if likelihood == "categorical" else 2,
+                             filters=ar_filters, num_blocks=ar_layers,
+                             first_kernel_size=ar_kernel_size, hidden_units=hidden_units[0],
+                             dropout=dropout)
+            if self.autoregressive and ar_network == "pixelcnn" else
             autoregressive_decoder(self.latent_dim, self.input_shape_, params,
                                    self.num_levels if likelihood == "categorical" else 2,
                                    ar_filters, ar_kernel_size, ar_layers, dropout=dropout)
@@ -286,6 +196,7 @@ class VAE(DensityModel):
                         num_pseudo_inputs=self.num_pseudo_inputs,
                         autoregressive=self.autoregressive, ar_filters=int(ar_filters),
                         ar_kernel_size=int(ar_kernel_size), ar_layers=int(ar_layers),
+                        ar_network=ar_network,
                         seed=seed)
         self._finish_init()
 
@@ -568,6 +479,9 @@ class VAE(DensityModel):
         # a tf.range loop (a while_loop in the graph): the decoder is traced once, not once per
         # pixel (vae_digits' 64 pixels: the first call took 17.9 s unrolled, 1.2 s so)
         for d in tf.range(size):
+            # the decoder's reshapes leave the batch size unknown
+            tf.autograph.experimental.set_loop_options(
+                shape_invariants=[(x, tf.TensorShape([None, size]))])
             params = self.decoder_params(z, tf.reshape(x, (-1,) + self.sample_shape))
             params = tf.gather(tf.reshape(params, (n, size, -1)), d, axis=1)
             value = self._draw(params, None if u is None
