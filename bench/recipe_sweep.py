@@ -52,8 +52,16 @@ def main():
         rows.append(row)
         print(json.dumps(row), flush=True)
         write_result(args.name, {"rows": rows})
-    headline = lambda t: (f"{t['nll_nats']:.2f}" if "nll_nats" in t  # noqa: E731
-                          else f"FD {t['fd']:.1f} P {t['precision']:.2f} R {t['recall']:.2f}")
+    def headline(t):
+        if "nll_nats" in t:
+            return f"{t['nll_nats']:.2f}"
+        if "fd" in t:
+            return f"FD {t['fd']:.1f} P {t['precision']:.2f} R {t['recall']:.2f}"
+        if "psnr" in t:
+            return (f"PSNR {t['psnr']:.2f} sharpness {t['relative_sharpness']:.3f} grey chroma "
+                    f"{t.get('grey_chroma', float('nan')):.2f}")
+        return json.dumps(t)[:80]
+
     print(markdown_table(["variation", "test", "val NLL", "CPU s", "steps (best)", "params"],
                          [[r["label"], headline(r["test"]),
                            f"{r['val_nll']:.2f}" if r.get("val_nll") else "-",

@@ -186,10 +186,27 @@ def evaluate_super_resolution(model, split="test", **_):
                 out.setdefault(key, []).extend(np.asarray(value).tolist())
     result = _mean_figures(model_figures)
     result.update(_mean_figures(bicubic_figures, prefix="floor_"))
+    if model.channels == 3:
+        result["grey_chroma"] = grey_chroma(model, split)
     result.update(num_images=len(model_figures["psnr"]), scale=scale,
                   psnr_per_image=[round(v, 3) for v in model_figures["psnr"]],
                   floor_psnr_per_image=[round(v, 3) for v in bicubic_figures["psnr"]])
     return result
+
+
+def grey_chroma(model, split="test"):
+    """Colour a super-resolution model adds to grey photos: the mean of |R - G| + |B - G| over
+    the pixels of its upscaled grey held-out images (R = G = B in the truth), in levels of 255
+    (0 for bicubic). NaN when the split holds no grey image."""
+    values = []
+    for hr, lr in zip(*super_resolution_images(split, model.scale)):
+        grey = np.ptp(np.asarray(hr, np.float32), axis=-1).max(axis=(1, 2)) == 0
+        if not grey.any():
+            continue
+        out = (np.asarray(model.upscale(lr[grey]), np.float64) + 1.0) * 127.5
+        values.extend((np.abs(out[..., 0] - out[..., 1]) + np.abs(out[..., 2] - out[..., 1]))
+                      .mean(axis=(1, 2)).tolist())
+    return float(np.mean(values)) if values else float("nan")
 
 
 def evaluate_frame_prediction(model, split="test", num_sequences=256, steps=5, num_digits=1,

@@ -255,3 +255,50 @@ def test_flat_crops_are_drawn_again():
                                             min_patch_std=127.0)))
     with pytest.raises(ValueError, match="min_patch_std"):
         data_lib.super_resolution(scale=4, patch_size=32, min_patch_std=-1)
+
+
+def test_bicubic_chroma_keeps_the_networks_luma_and_the_bicubic_colour():
+    """chroma='bicubic': Y(output) = Y(network), and output - bicubic is grey (dY on R, G and B),
+    so a grey photo comes out exactly grey whatever the network's colour noise; the evaluation's
+    grey_chroma figure reads 0 for it (by hand: |R-G| + |B-G| of the upscaled grey image)."""
+    from kerasgen import evaluation
+    from kerasgen.models.superres import LUMA_WEIGHTS, srresnet_generator
+
+    rng = np.random.default_rng(0)
+    lr = rng.uniform(-1, 1, (1, 8, 10, 3)).astype("float32")
+    plain = srresnet_generator(scale=2, filters=4, num_residual_blocks=1, outer_kernel=3,
+                               global_residual=True)
+    grey_out = srresnet_generator(scale=2, filters=4, num_residual_blocks=1, outer_kernel=3,
+                                  global_residual=True, chroma="bicubic")
+    plain.set_weights([w + rng.normal(0, 0.1, w.shape).astype("float32")
+                       for w in plain.get_weights()])
+    grey_out.set_weights(plain.get_weights())  # the chroma layers hold no weights
+    network, out = plain(lr).numpy(), grey_out(lr).numpy()
+    bicubic = keras.layers.UpSampling2D(2, interpolation="bicubic")(lr).numpy()
+    luma = lambda x: x @ np.array(LUMA_WEIGHTS, np.float32)  # noqa: E731
+    np.testing.assert_allclose(luma(out), luma(network), atol=1e-5)
+    diff = out - bicubic
+    np.testing.assert_allclose(diff[..., 0], diff[..., 1], atol=1e-5)
+    np.testing.assert_allclose(diff[..., 2], diff[..., 1], atol=1e-5)
+    grey = np.repeat(lr[..., :1], 3, axis=-1)
+    assert np.abs(np.ptp(grey_out(grey).numpy(), axis=-1)).max() < 1e-5
+    assert np.abs(np.ptp(plain(grey).numpy(), axis=-1)).max() > 1e-3
+    # the figure: 0 with the bicubic chroma, |R-G| + |B-G| in levels of 255 without
+    model = kerasgen.SRResNet(scale=4, filters=4, num_residual_blocks=1, outer_kernel=3,
+                              global_residual=True, chroma="bicubic")
+    assert evaluation.grey_chroma(model) < 1e-3
+    model = kerasgen.SRResNet(scale=4, filters=4, num_residual_blocks=1, outer_kernel=3,
+                              global_residual=True)
+    model.generator.set_weights([w + rng.normal(0, 0.1, w.shape).astype("float32")
+                                 for w in model.generator.get_weights()])
+    hr, lr_images = evaluation.super_resolution_images("test", 4)
+    camera = [l for h, l in zip(hr, lr_images) if np.ptp(h, axis=-1).max() == 0]
+    assert len(camera) == 1  # the bundled test split holds one grey photo
+    up = (np.clip(model.generator(camera[0]).numpy(), -1, 1).astype(np.float64) + 1) * 127.5
+    by_hand = (np.abs(up[..., 0] - up[..., 1]) + np.abs(up[..., 2] - up[..., 1])).mean()
+    assert by_hand > 0.1
+    np.testing.assert_allclose(evaluation.grey_chroma(model), by_hand, rtol=1e-4)
+    with pytest.raises(ValueError, match="chroma='bicubic'.*RGB.*channels=1"):
+        kerasgen.SRResNet(channels=1, chroma="bicubic")
+    with pytest.raises(ValueError, match="`chroma` must be 'learned' or 'bicubic'"):
+        kerasgen.SRResNet(chroma="grey")

@@ -70,6 +70,36 @@ class SubPixelUpsampling(keras.layers.Layer):
         return dict(super().get_config(), block_size=self.block_size)
 
 
+#: BT.601 luma weights of R, G, B (the Y of YCbCr, which the PSNR/SSIM figures are taken on)
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)
+
+
+@keras.saving.register_keras_serializable(package="kerasgen")
+class BicubicChroma(keras.layers.Layer):
+    """`[estimate, bicubic]` (N, H, W, 3) -> the estimate's BT.601 luma with the bicubic
+    upsampling's chroma: `bicubic + (Y(estimate) - Y(bicubic))` on every channel (luma and
+    chroma are linear in RGB and the weights sum to 1, so adding dY to R, G and B changes Y only).
+
+    The network then super-resolves the luma alone, as SRCNN (Dong et al. 2014) does on the Y
+    channel with Cb and Cr upscaled bicubically: a grey input stays exactly grey.
+
+    Example:
+        >>> grey = np.full((1, 2, 2, 3), 0.5, "float32")
+        >>> coloured = grey + np.array([0.2, -0.1, 0.0], "float32")
+        >>> BicubicChroma()([coloured, grey])[0, 0, 0].numpy().round(4)
+        array([0.5011, 0.5011, 0.5011], dtype=float32)
+    """
+
+    def call(self, inputs):
+        estimate, bicubic = inputs
+        weights = tf.constant(LUMA_WEIGHTS, dtype=estimate.dtype)
+        luma = lambda x: tf.reduce_sum(x * weights, axis=-1, keepdims=True)  # noqa: E731
+        return bicubic + (luma(estimate) - luma(bicubic))
+
+    def compute_output_shape(self, input_shapes):
+        return input_shapes[1]
+
+
 def _check_scale(scale):
     if not isinstance(scale, int) or scale < 2 or scale & (scale - 1):
         raise ValueError(f"`scale` must be a power of two >= 2 (2, 4, 8), got {scale!r}.")
@@ -81,7 +111,7 @@ UPSAMPLING = ("steps", "espcn")
 
 def srresnet_generator(scale=4, channels=3, filters=64, num_residual_blocks=16, batch_norm=True,
                        outer_kernel=9, global_residual=False, upsampling="steps",
-                       name="generator"):
+                       chroma="learned", name="generator"):
     """The SRResNet generator, fully convolutional: (None, None, C) -> (None, None, C).
 
     `upsampling="steps"` is the paper's: log2(scale) sub-pixel steps (a 3x3 convolution to 4x
@@ -97,6 +127,10 @@ def srresnet_generator(scale=4, channels=3, filters=64, num_residual_blocks=16, 
     bicubic and learns the missing detail (the global residual learning of VDSR, Kim et al.
     2016): much faster to train on a small budget. Otherwise the output is tanh, as in the paper.
 
+    `chroma="bicubic"` (RGB only; not in the paper) keeps the network's luma and takes the
+    colour (chroma) from the bicubic upsampling (`BicubicChroma`): the network's colour noise,
+    which an adversarial loss amplifies into speckle on grey areas, cannot reach the output.
+
     Example:
         >>> g = srresnet_generator(scale=4, channels=3, filters=8, num_residual_blocks=1)
         >>> g(np.zeros((1, 6, 5, 3), "float32")).shape
@@ -105,6 +139,11 @@ def srresnet_generator(scale=4, channels=3, filters=64, num_residual_blocks=16, 
     steps = _check_scale(scale)
     if upsampling not in UPSAMPLING:
         raise ValueError(f"`upsampling` must be one of {UPSAMPLING}, got {upsampling!r}.")
+    if chroma not in ("learned", "bicubic"):
+        raise ValueError(f"`chroma` must be 'learned' or 'bicubic', got {chroma!r}.")
+    if chroma == "bicubic" and channels != 3:
+        raise ValueError(f"`chroma='bicubic'` keeps the luma of RGB images; got channels="
+                         f"{channels}.")
 
     def norm(h):
         return BatchNormalization()(h) if batch_norm else h
@@ -140,6 +179,10 @@ def srresnet_generator(scale=4, channels=3, filters=64, num_residual_blocks=16, 
         if upsampling == "espcn":
             h = SubPixelUpsampling(scale)(h)
         hr = keras.layers.Activation("tanh", dtype="float32", name="hr")(h)
+    if chroma == "bicubic":
+        bicubic = keras.layers.UpSampling2D(scale, interpolation="bicubic", dtype="float32",
+                                            name="bicubic_chroma_source")(lr)
+        hr = BicubicChroma(dtype="float32", name="bicubic_chroma")([hr, bicubic])
     return keras.Model(lr, hr, name=name)
 
 
@@ -213,6 +256,8 @@ class SRResNet(TranslationModel):
             False in the paper). Outputs are clipped to [-1, 1] by `upscale` and the export.
         upsampling: "steps" (the paper's sub-pixel steps) or "espcn" (every convolution at
             the low resolution, one depth-to-space at the end; see `srresnet_generator`).
+        chroma: "learned" (the paper's) or "bicubic" (the network's luma, the bicubic
+            upsampling's colour; see `srresnet_generator`).
         pixel_loss: "mse" (the paper's) or "l1" (EDSR's, Lim et al. 2017: the mean absolute
             error, which they found trains to a higher PSNR than the MSE).
         generator: a network to use instead.
@@ -239,19 +284,19 @@ class SRResNet(TranslationModel):
 
     def __init__(self, scale=4, channels=3, filters=64, num_residual_blocks=16, batch_norm=True,
                  outer_kernel=9, global_residual=False, upsampling="steps", pixel_loss="mse",
-                 generator=None, seed=None, **kwargs):
+                 chroma="learned", generator=None, seed=None, **kwargs):
         if pixel_loss not in ("mse", "l1"):
             raise ValueError(f"`pixel_loss` must be 'mse' or 'l1', got {pixel_loss!r}.")
         super().__init__(seed=seed, **kwargs)
         hyperparameters = self._init_generator(scale, channels, filters, num_residual_blocks,
                                                batch_norm, outer_kernel, global_residual,
-                                               upsampling, generator)
+                                               upsampling, generator, chroma)
         self.pixel_loss = pixel_loss
         self.record_hyperparameters(**hyperparameters, pixel_loss=pixel_loss, seed=seed)
         self._finish_init()
 
     def _init_generator(self, scale, channels, filters, num_residual_blocks, batch_norm,
-                        outer_kernel, global_residual, upsampling, generator):
+                        outer_kernel, global_residual, upsampling, generator, chroma="learned"):
         """Builds the generator; returns its flat hyper-parameters."""
         _check_scale(scale)
         self.scale = int(scale)
@@ -259,12 +304,12 @@ class SRResNet(TranslationModel):
         self.outer_kernel = int(outer_kernel)
         self.generator = self.network("generator", generator, lambda: srresnet_generator(
             scale, channels, filters, num_residual_blocks, batch_norm, outer_kernel,
-            global_residual, upsampling))
+            global_residual, upsampling, chroma))
         self.sample_shape = (None, None, self.channels)
         return dict(scale=self.scale, channels=self.channels, filters=int(filters),
                     num_residual_blocks=int(num_residual_blocks), batch_norm=bool(batch_norm),
                     outer_kernel=self.outer_kernel, global_residual=bool(global_residual),
-                    upsampling=upsampling)
+                    upsampling=upsampling, chroma=chroma)
 
     # -- the verb
     verb_hint = ("super-resolves images: use model.upscale(images), or python -m "
@@ -373,6 +418,8 @@ class SRGAN(SRResNet):
         adversarial_weight: weight of the adversarial loss (1e-3).
         vgg_weights: "imagenet" or a path to the VGG19 notop weights file.
         discriminator: a network to use instead.
+        (`chroma="bicubic"` keeps colour speckle, which the adversarial loss breeds on grey
+        areas, out of the output: see `srresnet_generator`.)
 
     Example:
         >>> model = SRGAN(scale=2, filters=8, num_residual_blocks=1, patch_size=16,
@@ -395,15 +442,15 @@ class SRGAN(SRResNet):
                  outer_kernel=9, global_residual=False, upsampling="steps", patch_size=96,
                  d_filters=64,
                  d_dense_units=1024, content_loss="vgg54", adversarial_weight=1e-3,
-                 vgg_weights="imagenet", generator=None, discriminator=None, seed=None,
-                 **kwargs):
+                 vgg_weights="imagenet", chroma="learned", generator=None, discriminator=None,
+                 seed=None, **kwargs):
         if content_loss not in ("mse",) + tuple(VGG_LAYERS):
             raise ValueError(f"`content_loss` must be 'mse', 'vgg22' or 'vgg54', got "
                              f"{content_loss!r}.")
         TranslationModel.__init__(self, seed=seed, **kwargs)
         hyperparameters = self._init_generator(scale, channels, filters, num_residual_blocks,
                                                batch_norm, outer_kernel, global_residual,
-                                               upsampling, generator)
+                                               upsampling, generator, chroma)
         self.pixel_loss = "mse"
         self.patch_size = int(patch_size)
         self.content_loss = content_loss
