@@ -112,3 +112,54 @@ def test_bad_arguments_name_the_culprit():
         kerasgen.NADE(sample_shape=(3,), ordering=[[0, 0, 1]])
     with pytest.raises(ValueError, match="hidden_units"):
         kerasgen.NADE(hidden_units=0)
+
+
+def test_logistic_mixture_levels_are_the_quantized_logistic_masses_by_hand():
+    """One conditional's level probabilities: mixture weights softmax(logits), each component's
+    mass on (k - 1/2, k + 1/2], level 0 taking everything below 1/2 and level K-1 everything
+    above K - 3/2, so they sum to 1."""
+    from kerasgen.models.nade import logistic_mixture_log_probs
+
+    logits, loc, raw = np.array([0.3, -1.0]), np.array([2.2, 0.4]), np.array([0.1, -0.7])
+    scale = np.log1p(np.exp(raw)) + 0.01
+    cdf = lambda t: 1 / (1 + np.exp(-(t - loc) / scale))  # noqa: E731
+    mass = np.stack([cdf(0.5)] + [cdf(k + 0.5) - cdf(k - 0.5) for k in (1, 2)]
+                    + [1 - cdf(2.5)])                                  # (K=4, M=2)
+    expected = np.log(mass @ (np.exp(logits) / np.exp(logits).sum()))
+    params = np.concatenate([logits, loc, raw]).astype("float32")
+    got = logistic_mixture_log_probs(params[None], 4).numpy()[0]
+    np.testing.assert_allclose(got, expected, rtol=1e-4)
+    np.testing.assert_allclose(np.exp(got).sum(), 1.0, rtol=1e-5)
+
+
+def test_tied_symmetric_orderings_are_one_nade_read_from_every_corner():
+    """ordering="symmetries": member e reads the image in raster order after the e-th symmetry
+    of the square; tied members share one weight set; the mixture is normalized over every
+    image, each member is the same NADE with the chain rule taken in its order, and "sampled"
+    training updates from one member per step."""
+    model = kerasgen.NADE(sample_shape=(2, 2, 1), num_levels=3, hidden_units=4,
+                          conditional="logistic_mixture", num_components=2, num_orderings=8,
+                          ordering="symmetries", tied_orderings=True,
+                          ensemble_training="sampled", seed=0)
+    # (row, col) -> dim 2 row + col; e.g. the left-right flip reads 1, 0, 3, 2
+    assert model.order.tolist()[:2] == [[0, 1, 2, 3], [1, 0, 3, 2]]
+    assert model.order.tolist()[4] == [0, 2, 1, 3]  # the transpose: along columns
+    assert model.nade_layer.w.shape[0] == 1
+    images = np.array(list(itertools.product(range(3), repeat=4)), "float32").reshape(
+        -1, 2, 2, 1)
+    np.testing.assert_allclose(np.exp(model.log_prob(images)).sum(), 1.0, rtol=1e-5)
+    # member 1 of the tied model = an untied one-member NADE in that order with the weights
+    single = kerasgen.NADE(sample_shape=(2, 2, 1), num_levels=3, hidden_units=4,
+                           conditional="logistic_mixture", num_components=2,
+                           ordering=[model.order[1].tolist()], seed=0)
+    single.set_weights(model.get_weights())
+    members = model.member_log_probs(tf.constant(images)).numpy()
+    np.testing.assert_allclose(members[:, 1], single.log_prob(images), rtol=1e-5)
+    assert not np.allclose(members[:, 0], members[:, 1])
+    model.compile()
+    logs = model.train_on_batch(images[:20], return_dict=True)
+    assert np.isfinite(logs["loss"])
+    with pytest.raises(ValueError, match="num_orderings.*8"):
+        kerasgen.NADE(sample_shape=(2, 3, 1), num_orderings=8, ordering="symmetries")
+    with pytest.raises(ValueError, match="ensemble_training.*'sampled'"):
+        kerasgen.NADE(ensemble_training="bagging")
