@@ -253,6 +253,10 @@ def test_pixelcnn_decoder_is_causal_in_raster_order_and_samples_exactly():
     drawn = vae._autoregressive_decode(z, u).numpy()
     p = 1 / (1 + np.exp(-vae.decoder_params(z, drawn).numpy()[..., 0]))
     np.testing.assert_array_equal(drawn, (u < p).astype("float32"))
+    # generate: the same drawing with the uniforms of the fixed seed [0, 0] (not argmax pixels)
+    fixed = tf.random.stateless_uniform((1, 6, 6, 1), seed=[0, 0]).numpy()
+    np.testing.assert_array_equal(vae.generate_from_latents(z).numpy(),
+                                  vae._autoregressive_decode(z, fixed).numpy())
     with pytest.raises(ValueError, match="ar_network.*'causal_1d', 'pixelcnn'"):
         kerasgen.VAE(input_shape=(6, 6, 1), autoregressive=True, ar_network="pixelrnn")
 

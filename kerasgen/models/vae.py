@@ -507,10 +507,15 @@ class VAE(DensityModel):
 
     def generate_from_latents(self, z):
         """The likelihood's mean at z (categorical: the expected level); with an
-        autoregressive decoder, the pixels decoded one by one at their most probable level."""
+        autoregressive decoder, the pixels drawn one by one from p(x_d | x_<d, z) with uniforms
+        of a fixed seed, so still a deterministic function of z (decoding each pixel at its
+        most probable value instead leaves a binary PixelVAE's canvas blank: a background pixel
+        is always the likelier, and the strokes never start)."""
         z = tf.convert_to_tensor(z, tf.float32)
         if self.autoregressive:
-            return self._autoregressive_decode(z)
+            u = tf.random.stateless_uniform(tf.concat([tf.shape(z)[:1], self.sample_shape], 0),
+                                            seed=[0, 0])
+            return self._autoregressive_decode(z, u)
         params = self.decoder_params(z)
         if self.likelihood_name == "categorical":
             levels = tf.range(self.num_levels, dtype=tf.float32)
