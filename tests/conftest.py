@@ -4,6 +4,11 @@ contract suite can train under a two-replica `MirroredStrategy` on any machine."
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # the suite runs in parallel workers (`-n 2` in setup.cfg), one per core: each computes its
+    # ops on one thread instead of two workers' thread pools contending for the same two cores
+    # (the scripts the tests start inherit it)
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
