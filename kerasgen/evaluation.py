@@ -177,17 +177,20 @@ def evaluate_super_resolution(model, split="test", **_):
     from kerasgen.metrics import image_quality
 
     scale = model.scale
-    model_figures, bicubic_figures = {}, {}
+    model_figures, bicubic_figures, chroma = {}, {}, []
     for hr, lr in zip(*super_resolution_images(split, scale)):
-        for out, upscaled in ((model_figures, model.upscale(lr)),
-                              (bicubic_figures, data_lib.bicubic_upscale(lr, scale))):
-            for key, value in image_quality.quality_metrics(upscaled, hr,
+        upscaled = model.upscale(lr)
+        for out, images in ((model_figures, upscaled),
+                            (bicubic_figures, data_lib.bicubic_upscale(lr, scale))):
+            for key, value in image_quality.quality_metrics(images, hr,
                                                           crop_border=scale).items():
                 out.setdefault(key, []).extend(np.asarray(value).tolist())
+        if model.channels == 3:
+            chroma.extend(_chroma_of_grey(hr, upscaled))
     result = _mean_figures(model_figures)
     result.update(_mean_figures(bicubic_figures, prefix="floor_"))
     if model.channels == 3:
-        result["grey_chroma"] = grey_chroma(model, split)
+        result["grey_chroma"] = float(np.mean(chroma)) if chroma else float("nan")
     result.update(num_images=len(model_figures["psnr"]), scale=scale,
                   psnr_per_image=[round(v, 3) for v in model_figures["psnr"]],
                   floor_psnr_per_image=[round(v, 3) for v in bicubic_figures["psnr"]])
@@ -200,13 +203,21 @@ def grey_chroma(model, split="test"):
     (0 for bicubic). NaN when the split holds no grey image."""
     values = []
     for hr, lr in zip(*super_resolution_images(split, model.scale)):
-        grey = np.ptp(np.asarray(hr, np.float32), axis=-1).max(axis=(1, 2)) == 0
-        if not grey.any():
-            continue
-        out = (np.asarray(model.upscale(lr[grey]), np.float64) + 1.0) * 127.5
-        values.extend((np.abs(out[..., 0] - out[..., 1]) + np.abs(out[..., 2] - out[..., 1]))
-                      .mean(axis=(1, 2)).tolist())
+        if _is_grey(hr).any():
+            values.extend(_chroma_of_grey(hr, model.upscale(lr)))
     return float(np.mean(values)) if values else float("nan")
+
+
+def _is_grey(hr):
+    """Which images of a (N, H, W, 3) batch have R = G = B everywhere."""
+    return np.ptp(np.asarray(hr, np.float32), axis=-1).max(axis=(1, 2)) == 0
+
+
+def _chroma_of_grey(hr, upscaled):
+    """Mean |R - G| + |B - G| (levels of 255) of the upscaled images whose truth is grey."""
+    out = (np.asarray(upscaled, np.float64)[_is_grey(hr)] + 1.0) * 127.5
+    return (np.abs(out[..., 0] - out[..., 1]) + np.abs(out[..., 2] - out[..., 1])
+            ).mean(axis=(1, 2)).tolist()
 
 
 def evaluate_frame_prediction(model, split="test", num_sequences=256, steps=5, num_digits=1,

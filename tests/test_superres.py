@@ -298,6 +298,9 @@ def test_bicubic_chroma_keeps_the_networks_luma_and_the_bicubic_colour():
     by_hand = (np.abs(up[..., 0] - up[..., 1]) + np.abs(up[..., 2] - up[..., 1])).mean()
     assert by_hand > 0.1
     np.testing.assert_allclose(evaluation.grey_chroma(model), by_hand, rtol=1e-4)
+    # the evaluation reads it off the images it upscaled for PSNR
+    np.testing.assert_allclose(evaluation.evaluate_super_resolution(model)["grey_chroma"],
+                               by_hand, rtol=1e-4)
     with pytest.raises(ValueError, match="chroma='bicubic'.*RGB.*channels=1"):
         kerasgen.SRResNet(channels=1, chroma="bicubic")
     with pytest.raises(ValueError, match="`chroma` must be 'learned' or 'bicubic'"):

@@ -36,6 +36,7 @@ import math
 
 import numpy as np
 import tensorflow as tf
+import tensorflow_probability as tfp
 import keras
 
 from kerasgen import optimizers as optimizers_lib
@@ -53,8 +54,6 @@ def logistic_mixture_log_probs(params, num_levels):
     (scale = softplus(raw) + 0.01). Level k takes the logistic's mass on (k - 1/2, k + 1/2],
     level 0 everything below 1/2 and level K-1 everything above K - 3/2.
     """
-    import tensorflow_probability as tfp
-
     tfd = tfp.distributions
     logits, loc, raw_scale = tf.split(tf.cast(params, tf.float32), 3, axis=-1)
     scale = tf.nn.softplus(raw_scale) + 0.01
