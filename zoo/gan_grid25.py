@@ -1,14 +1,10 @@
 """GAN on the 25-Gaussian grid of the PacGAN protocol (Lin et al. 2018): the recommended
 configuration for mixtures of Gaussians.
 
-Non-saturating GAN, MLPs 3 x 128 (ReLU), z in R^2, batch 256, Adam(1e-3, beta_1 0.5) whose
+Non-saturating GAN, MLPs 3 x 256 (ReLU), z in R^2, batch 256, Adam(1e-3, beta_1 0.5) whose
 rate decays linearly to 0 over the run, and the R1 penalty (Mescheder et al. 2018) with
 gamma = 0.1 on real data. `python bench/gan_toy.py` measures it with and without the stabilizers
 (bench/RESULTS.md); `steps` fit steps are as many generator iterations (d_steps = 1).
-
-Issue #35 (each seed <= 5 CPU-minutes at the same quality): the step's cost is the matrix
-products, so 128 units per layer instead of 256 (PacGAN's own MLPs are 400 wide) cut it about
-3.3x at the same modes, high-quality share and reverse KL (bench/RESULTS.md, #35 gan_grid25).
 """
 
 STEPS = 30_000
@@ -27,11 +23,10 @@ def adam(steps=STEPS, learning_rate=1e-3):
 RECIPE = {
     "description": "GAN + R1 on the grid25 mixture (PacGAN protocol); shipped weights",
     "family": "GAN",
-    "model": {"latent_dim": 2, "sample_shape": [2], "hidden_units": [128, 128, 128],
+    "model": {"latent_dim": 2, "sample_shape": [2], "hidden_units": [256, 256, 256],
               "r1_weight": 0.1},
-    # 50 steps per graph call: the same updates, faster for this small MLP (bench/RESULTS.md;
-    # 10.0-11.3 CPU ms a step against 11.9-13.4 with 10, on TensorFlow's default two threads)
-    "compile": {"d_optimizer": adam(), "g_optimizer": adam(), "steps_per_execution": 50},
+    # 10 steps per graph call: the same updates, faster for this small MLP (bench/RESULTS.md)
+    "compile": {"d_optimizer": adam(), "g_optimizer": adam(), "steps_per_execution": 10},
     "data": {"builder": "toy", "mixture": "grid25"},
     "dataset": "grid25: 25 Gaussians at {-4,-2,0,2,4}^2, std 0.05",
     "resolution": None,
