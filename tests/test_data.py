@@ -99,6 +99,19 @@ def test_toy_stream_statistics(name):
         assert counts.min() > 0.5 * 4000 / len(means)
 
 
+
+def test_toy_stream_is_seeded_and_yields_points_or_batches():
+    first = _all(data.toy("ring8", batch_size=64, seed=5).take(3))
+    again = _all(data.toy("ring8", batch_size=64, seed=5).take(3))
+    other = _all(data.toy("ring8", batch_size=64, seed=6).take(3))
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, other)
+    assert not np.allclose(first[:64], first[64:128])  # each batch a fresh draw
+    points = list(data.toy("ring8", batch_size=None, seed=5).take(3))
+    assert [tuple(p.shape) for p in points] == [(2,)] * 3
+    with pytest.raises(ValueError, match="batch_size"):
+        data.toy("ring8", batch_size=0)
+
 # ------------------------------------------------------------------------------------ folders
 def _write(path, array, fmt):
     Image.fromarray(array).save(path, format=fmt)

@@ -158,8 +158,7 @@ def test_spectral_norm_gradient_flows_through_sigma():
 def test_spectral_norm_bounds_the_discriminators_layers():
     from kerasgen.models.layers import SpectralNormalization
 
-    # seeded: unseeded, the initial weights depended on the tests run before, and one draw
-    # (close top singular values) left the estimate 5 % off after 100 steps
+    # seeded: unseeded, the initial weights depended on the tests run before
     model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(32, 32),
                          spectral_norm=True, seed=0)
     wrapped = [l for l in model.discriminator.layers if isinstance(l, SpectralNormalization)]
@@ -170,11 +169,17 @@ def test_spectral_norm_bounds_the_discriminators_layers():
     for layer, u0 in zip(wrapped, u_before):
         assert not np.allclose(layer.vector_u.numpy(), u0)  # the steps moved u
         w = layer.layer.kernel.numpy()
-        _, sigma_estimate = _power_iteration(w, layer.vector_u.numpy())
         true_sigma = np.linalg.svd(w, compute_uv=False)[0]
-        # the layer uses W / sigma_estimate: its largest singular value is near 1 (one power
-        # iteration a step tracks sigma within 2 % for seeds 0-5; 1.08 at 10x this rate)
-        assert 0.95 <= true_sigma / sigma_estimate <= 1.05, (true_sigma, sigma_estimate)
+        _, sigma_estimate = _power_iteration(w, layer.vector_u.numpy())
+        # a power-iteration estimate never exceeds sigma, so W / estimate never shrinks below
+        # norm 1; while W moves, one iteration a step tracks sigma within a few % (up to 12 %
+        # on 2 of 12 model x data seeds, where the top two singular values are within 10 %)
+        assert 0.8 <= sigma_estimate / true_sigma <= 1.0 + 1e-4, (true_sigma, sigma_estimate)
+        # with W held, the stored u converges to the top singular vector: sigma exactly
+        for _ in range(30):
+            layer.update_power_iteration()
+        _, sigma_estimate = _power_iteration(w, layer.vector_u.numpy())
+        assert sigma_estimate == pytest.approx(true_sigma, rel=5e-3)
 
 
 # ------------------------------------------------------------------------------ DiffAugment

@@ -118,12 +118,18 @@ def toy(mixture, batch_size=256, num_samples=None, seed=None):
     logits = tf.constant(np.log(np.maximum(m.weights, 1e-30))[None], tf.float32)
     dims = m.means.shape[1]
 
-    def draw(seed_pair):
-        mode = tf.random.stateless_categorical(logits, 1, seed_pair, dtype=tf.int32)[0, 0]
-        noise = tf.random.stateless_normal((dims,), seed_pair[::-1] + 1)
-        return tf.gather(means_t, mode) + tf.gather(std_t, mode) * noise
+    def draw(seed_pair, count):
+        modes = tf.random.stateless_categorical(logits, count, seed_pair, dtype=tf.int32)[0]
+        noise = tf.random.stateless_normal((count, dims), seed_pair[::-1] + 1)
+        return tf.gather(means_t, modes) + tf.gather(std_t, modes)[:, None] * noise
 
     seeds = tf.data.Dataset.random(seed=seed).batch(2)
-    ds = seeds.map(draw, num_parallel_calls=AUTOTUNE)
-    return finish(ds, batch_size, False, seed, False, False, cache=False)
+    if batch_size is None:
+        return seeds.map(lambda pair: draw(pair, 1)[0], num_parallel_calls=AUTOTUNE).prefetch(
+            AUTOTUNE)
+    # a whole batch per draw: drawing the points one by one cost 17 ms of CPU per batch of 256,
+    # more than the grid25 GAN's training step itself (bench/RESULTS.md, #35 gan_grid25)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    return seeds.map(lambda pair: draw(pair, batch_size),
+                     num_parallel_calls=AUTOTUNE).prefetch(AUTOTUNE)
 
