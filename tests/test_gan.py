@@ -91,3 +91,16 @@ def test_fit_on_a_dataset_does_not_warn_about_keras_shuffle():
         warnings.simplefilter("always")
         model.fit(kerasgen.data.toy("ring8", batch_size=16), steps_per_epoch=1, verbose=0)
     assert not [w for w in caught if "shuffle" in str(w.message)], [str(w.message) for w in caught]
+
+
+def test_discriminator_units_narrow_only_the_discriminator_and_survive_the_config():
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(32, 32),
+                         discriminator_units=(16, 8, 4), seed=0)
+    widths = lambda net: [l.units for l in net.layers if hasattr(l, "units")]  # noqa: E731
+    assert widths(model.generator) == [32, 32, 2]
+    assert widths(model.discriminator) == [16, 8, 4, 1]
+    clone = kerasgen.GAN.from_config(model.get_config())
+    assert widths(clone.generator) == [32, 32, 2]
+    assert widths(clone.discriminator) == [16, 8, 4, 1]
+    same = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(32, 32))
+    assert widths(same.discriminator) == [32, 32, 1]  # None: the generator's widths

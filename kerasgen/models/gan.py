@@ -138,6 +138,10 @@ class GAN(GenerativeModel):
         latent_dim: size of z (read from `generator` when given).
         sample_shape: shape of one sample (read from `generator` when given).
         hidden_units: hidden layer sizes of the default MLPs.
+        discriminator_units: hidden layer sizes of the default MLP discriminator, when they
+            differ from the generator's `hidden_units` (None = the same). The discriminator runs
+            about three times per step (real, fake, and the generator's update) plus R1's double
+            backward, so a narrower one is the cheaper half to shrink.
         activation: hidden activation of the default MLPs.
         output_activation: activation of the default MLP generator's output (None or "tanh").
         d_steps: discriminator updates per generator update (k in Algorithm 1).
@@ -182,8 +186,8 @@ class GAN(GenerativeModel):
     critic_name = "discriminator"
 
     def __init__(self, generator=None, discriminator=None, latent_dim=None, sample_shape=None,
-                 hidden_units=(128, 128), activation="relu", output_activation=None, d_steps=1,
-                 loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
+                 hidden_units=(128, 128), discriminator_units=None, activation="relu",
+                 output_activation=None, d_steps=1, loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
                  spectral_norm=False, augment=None, augment_fill=-1.0, ema=None,
                  truncation=None, discriminator_filter=None, seed=None, **kwargs):
         r1_weight = _non_negative(r1_weight, "r1_weight")
@@ -210,10 +214,11 @@ class GAN(GenerativeModel):
                                  output_activation=output_activation)
 
         self.generator = self.network("generator", generator, default_generator)
+        d_units = hidden_units if discriminator_units is None else discriminator_units
         self.latent_dim = int(self.generator.input_shape[-1])
         self.sample_shape = tuple(self.generator.output_shape[1:])
         self.discriminator = self.network("discriminator", discriminator, lambda: (
-            mlp_discriminator(packed_shape(self.sample_shape, self.pack), hidden_units,
+            mlp_discriminator(packed_shape(self.sample_shape, self.pack), d_units,
                               activation, spectral_norm=self.spectral_norm,
                               name=self.critic_name)))
         if isinstance(d_steps, bool) or int(d_steps) < 1:
@@ -236,8 +241,10 @@ class GAN(GenerativeModel):
         self._d_updates_since_g = 0
         self.record_hyperparameters(
             latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
-            hidden_units=list(hidden_units), activation=activation,
-            output_activation=output_activation, **self.shared_hyperparameters())
+            hidden_units=list(hidden_units),
+            discriminator_units=None if discriminator_units is None else list(discriminator_units),
+            activation=activation, output_activation=output_activation,
+            **self.shared_hyperparameters())
         if self.augment and len(self.sample_shape) != 3:
             raise ValueError(f"`augment` works on images (height, width, channels); this "
                              f"model's samples have shape {self.sample_shape}.")
