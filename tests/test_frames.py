@@ -151,3 +151,24 @@ def test_bad_context_is_refused_with_the_shape():
         model.predict_frames(np.zeros((2, 3, 32, 32, 1)))
     with pytest.raises(ValueError, match="steps"):
         model.predict_frames(np.zeros((2, 3, 16, 16, 1)), steps=0)
+
+
+def test_initialize_from_copies_the_predictor(tmp_path):
+    source = kerasgen.FramePredictor(context_frames=2, image_size=16, base_filters=4,
+                                     num_downsamplings=1, seed=1)
+    path = source.save_to_preset(str(tmp_path / "mse"))
+    gan = kerasgen.FrameGAN(context_frames=2, image_size=16, base_filters=4, num_downsamplings=1,
+                            d_filters=2, d_layers=2, seed=2)
+    context = _clips(2, seed=3)[0]
+    assert not np.allclose(gan.predict_frames(context), source.predict_frames(context))
+    gan.initialize_from(path)
+    np.testing.assert_allclose(gan.predict_frames(context, steps=2),
+                               source.predict_frames(context, steps=2), atol=1e-6)
+    wider = kerasgen.FrameGAN(context_frames=2, image_size=16, base_filters=8,
+                              num_downsamplings=1, d_filters=2, d_layers=2)
+    with pytest.raises(ValueError, match=r"predictor of preset .*mse.* does not match"):
+        wider.initialize_from(path)
+    toy_gan = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(4,))
+    other = toy_gan.save_to_preset(str(tmp_path / "gan"))
+    with pytest.raises(ValueError, match="holds a GAN, not a FramePredictor"):
+        gan.initialize_from(other)
