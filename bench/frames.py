@@ -2,10 +2,13 @@
 
     python bench/frames.py [--seeds 0,1,2] [--steps N] [--rollout 5] [--figure PATH]
     python bench/frames.py --shipped     # evaluates the shipped presets instead of training
+    python bench/frames.py --shipped --data_seeds 0,1,2,3,4,5 --figure ""   # per sequence seed
 
 Both models are built and trained from their recipes (`framepredictor_digits`: MSE only;
 `framegan_digits`: the same predictor with lambda_adv 0.05, lambda_l2 1, lambda_gdl 1 as in
-Mathieu et al. 2016) with `kerasgen.training.train_and_evaluate`. Evaluation: 256 held-out
+Mathieu et al. 2016) with `kerasgen.training.train_and_evaluate`. Since issue #35
+`framegan_digits` starts from the shipped `framepredictor_digits` (its recipe's `init_from`),
+whatever the seed of the MSE model trained beside it. Evaluation: 256 held-out
 sequences (test-split digit images, fixed data seed), 4 context frames, predictions fed back for
 `--rollout` steps; PSNR and SSIM (`tf.image`), sharpness = mean gradient magnitude relative to the
 true frame's (1 = as sharp as the truth) and Mathieu et al.'s sharpness difference (dB, higher =
@@ -56,6 +59,9 @@ def main():
     parser.add_argument("--work_dir", default=None)
     parser.add_argument("--result", default="frames",
                         help="name of the bench/results JSON (for seeds split over processes)")
+    parser.add_argument("--data_seeds", default="0",
+                        help="with --shipped: the held-out sequence seeds (data_seed) to compare "
+                             "the two presets on, one row each (issue #35)")
     parser.add_argument("--shipped", action="store_true",
                         help="evaluate the shipped presets (one run each) instead of training")
     args = parser.parse_args()
@@ -123,9 +129,39 @@ def main():
     write_result(args.result, result)
 
 
+def per_sequence_seed(args, evaluation, recipes):
+    """The shipped presets on each of --data_seeds' held-out sequences: is the adversarial model
+    sharper at a PSNR at least the MSE model's on every one (t+1)?"""
+    import kerasgen
+
+    models = {key: kerasgen.load(name) for key, name in MODELS.items()}
+    rows, result = [], {}
+    for data_seed in [int(s) for s in args.data_seeds.split(",")]:
+        figures = {}
+        for key, name in MODELS.items():
+            spec = dict(recipes.get_recipe(name)["evaluation"], steps=args.rollout,
+                        data_seed=data_seed)
+            figures[key] = evaluation.evaluate(models[key], spec)
+        mse, adv = figures["MSE"], figures["adversarial + GDL"]
+        holds = (adv["psnr_1"] >= mse["psnr_1"]
+                 and adv["relative_sharpness_1"] > mse["relative_sharpness_1"])
+        result[str(data_seed)] = {MODELS[k]: v for k, v in figures.items()}
+        rows.append([str(data_seed)] + [f"{f[k]:.3f}" for f in (mse, adv)
+                                        for k in ("psnr_1", "relative_sharpness_1", "psnr_5")]
+                    + ["yes" if holds else "no"])
+    print("Shipped presets per held-out sequence seed (256 sequences each), t+1 and t+5")
+    print(markdown_table(["data seed", "MSE PSNR t+1", "MSE sharpness t+1", "MSE PSNR t+5",
+                          "adv. PSNR t+1", "adv. sharpness t+1", "adv. PSNR t+5",
+                          "adv. sharper at >= PSNR"], rows))
+    write_result("frames_shipped_seeds", result)
+
+
 def shipped(args, evaluation, recipes):
     """The shipped presets, evaluated as the recipes say (with --rollout steps), and the figure."""
     import kerasgen
+
+    if args.data_seeds != "0":
+        return per_sequence_seed(args, evaluation, recipes)
 
     rows, result, models = [], {}, {}
     horizons = sorted({1, args.rollout})
