@@ -42,6 +42,10 @@ CHECKS = {
     "gamma2": ({"name": "gamma", "gamma": 2.0}, 1),
     "shift_-3_1": ({"name": "shift", "dy": -3, "dx": 1}, 1),
     "permute_201": ({"name": "permute_channels", "order": [2, 0, 1]}, 3),
+    # the three transpositions: with [1, 2, 0] and [2, 0, 1] every non-identity RGB order
+    "permute_021": ({"name": "permute_channels", "order": [0, 2, 1]}, 3),
+    "permute_102": ({"name": "permute_channels", "order": [1, 0, 2]}, 3),
+    "permute_210": ({"name": "permute_channels", "order": [2, 1, 0]}, 3),
 }
 TINT_SEED = 7
 

@@ -54,13 +54,14 @@ def main():
     parser.add_argument("--num_samples", type=int, default=10)
     args = parser.parse_args()
     import kerasgen
-    from kerasgen import figures, weights
+    from kerasgen import figures, recipes
+    from kerasgen.recipes import weights
 
     table, rows, samples = [], [], {}
     train, _ = kerasgen.data.load_digits_array("train", raw=True)
     samples["training digits"] = train[:args.num_samples, ..., None] / 8.0 - 1.0
     for branch, family, recipe in ROWS:
-        folder = weights.shipped_preset_dir(recipe)
+        folder = weights.shipped_dir(recipes.get_recipe(recipe))
         meta_path = os.path.join(folder, "metadata.json")
         if not os.path.exists(meta_path):
             table.append([branch, family, f"`{recipe}`", "not shipped", "-"])
