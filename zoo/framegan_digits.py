@@ -20,17 +20,15 @@ sequence seeds 0-5, t+1 PSNR 23.8-24.1 dB against the MSE preset's 23.0-23.3 and
 0.85 against 0.62 (trained from scratch for 3,000 steps at a constant rate it was below the MSE
 preset on 2 of the 6)."""
 
+from kerasgen.zoo.gan_grid25 import adam as _grid25_adam
+
 STEPS = 2000
 
 
 def adam(learning_rate, steps=STEPS):
     """Adam(beta_1 0.5) whose rate decays linearly from the first step to 0 at `steps`."""
-    return {"class_name": "Adam", "config": {
-        "learning_rate": {"module": "kerasgen.optimizers", "class_name": "linear_decay",
-                          "config": {"initial_learning_rate": learning_rate,
-                                     "constant_steps": 0, "decay_steps": steps},
-                          "registered_name": "kerasgen>linear_decay"},
-        "beta_1": 0.5}}
+    return _grid25_adam(steps=steps, learning_rate=learning_rate)
+
 
 RECIPE = {
     "description": "Next-frame prediction, adversarial + GDL + MSE (Mathieu 2016): 4 frames of a "

@@ -27,7 +27,6 @@ import keras
 
 from kerasgen import losses as losses_lib
 from kerasgen import optimizers as optimizers_lib
-from kerasgen import preset_format
 from kerasgen.models.translation import TranslationModel
 from kerasgen.utils import check_positive_int
 
@@ -157,16 +156,9 @@ class FramePredictor(TranslationModel):
         """Copies the predictor weights of a trained FramePredictor/FrameGAN preset (a recipe
         name or a preset directory): an adversarial model fine-tuned from the MSE model, as
         SRGAN starts from SRResNet (Ledig et al. 2017). Raises ValueError when they differ."""
-        source = preset_format.load_preset(preset)
-        if not isinstance(source, FramePredictor):
-            raise ValueError(f"Preset {preset!r} holds a {type(source).__name__}, not a "
-                             "FramePredictor or FrameGAN.")
-        theirs, ours = source.predictor.get_weights(), self.predictor.get_weights()
-        if [w.shape for w in theirs] != [w.shape for w in ours]:
-            raise ValueError(f"The predictor of preset {preset!r} does not match this model's "
-                             "architecture (context_frames, image_size, channels, base_filters, "
-                             "num_downsamplings).")
-        self.predictor.set_weights(theirs)
+        self.copy_network_from(preset, "predictor", (FramePredictor, FrameGAN),
+                               "context_frames, image_size, channels, base_filters, "
+                               "num_downsamplings")
 
     # -- the verb
     verb_hint = "predicts frames: use model.predict_frames(context, steps)"

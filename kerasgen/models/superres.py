@@ -35,7 +35,6 @@ import keras
 
 from kerasgen import losses as losses_lib
 from kerasgen import optimizers as optimizers_lib
-from kerasgen import preset_format
 from kerasgen.models.layers import BatchNormalization
 from kerasgen.models.translation import TranslationModel
 
@@ -358,16 +357,8 @@ class SRResNet(TranslationModel):
     def initialize_from(self, preset):
         """Copies the generator weights of a trained SRResNet/SRGAN preset (a recipe name or a
         preset directory): how the paper starts SRGAN. Raises ValueError when they differ."""
-        source = preset_format.load_preset(preset)
-        if not isinstance(source, SRResNet):
-            raise ValueError(f"Preset {preset!r} holds a {type(source).__name__}, not an "
-                             "SRResNet or SRGAN generator.")
-        theirs, ours = source.generator.get_weights(), self.generator.get_weights()
-        if [w.shape for w in theirs] != [w.shape for w in ours]:
-            raise ValueError(f"The generator of preset {preset!r} does not match this model's "
-                             "architecture (scale, channels, filters, blocks, batch_norm, "
-                             "upsampling).")
-        self.generator.set_weights(theirs)
+        self.copy_network_from(preset, "generator", (SRResNet, SRGAN),
+                               "scale, channels, filters, blocks, batch_norm, upsampling")
 
     # -- training
     def split_pair(self, data):
