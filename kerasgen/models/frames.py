@@ -157,6 +157,7 @@ class FramePredictor(TranslationModel):
         name or a preset directory): an adversarial model fine-tuned from the MSE model, as
         SRGAN starts from SRResNet (Ledig et al. 2017). Raises ValueError when they differ."""
         self.copy_network_from(preset, "predictor", (FramePredictor, FrameGAN),
+                               "a FramePredictor or FrameGAN",
                                "context_frames, image_size, channels, base_filters, "
                                "num_downsamplings")
 

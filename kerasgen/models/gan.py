@@ -187,9 +187,9 @@ class GAN(GenerativeModel):
 
     def __init__(self, generator=None, discriminator=None, latent_dim=None, sample_shape=None,
                  hidden_units=(128, 128), discriminator_units=None, activation="relu",
-                 output_activation=None, d_steps=1, loss="non_saturating", r1_weight=0.0, r2_weight=0.0, pack=1,
-                 spectral_norm=False, augment=None, augment_fill=-1.0, ema=None,
-                 truncation=None, discriminator_filter=None, seed=None, **kwargs):
+                 output_activation=None, d_steps=1, loss="non_saturating", r1_weight=0.0,
+                 r2_weight=0.0, pack=1, spectral_norm=False, augment=None, augment_fill=-1.0,
+                 ema=None, truncation=None, discriminator_filter=None, seed=None, **kwargs):
         r1_weight = _non_negative(r1_weight, "r1_weight")
         r2_weight = _non_negative(r2_weight, "r2_weight")
         # the trackers (created by the base) include the penalties that are switched on

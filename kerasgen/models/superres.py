@@ -358,6 +358,7 @@ class SRResNet(TranslationModel):
         """Copies the generator weights of a trained SRResNet/SRGAN preset (a recipe name or a
         preset directory): how the paper starts SRGAN. Raises ValueError when they differ."""
         self.copy_network_from(preset, "generator", (SRResNet, SRGAN),
+                               "an SRResNet or SRGAN generator",
                                "scale, channels, filters, blocks, batch_norm, upsampling")
 
     # -- training

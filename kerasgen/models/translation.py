@@ -77,19 +77,18 @@ def crop(y, box):
 class TranslationModel(GenerativeModel):
     """Base of pix2pix and CycleGAN (see the module docstring)."""
 
-    def copy_network_from(self, preset, network, families, architecture):
+    def copy_network_from(self, preset, network, families, expected, architecture):
         """Copies `network`'s weights from a trained preset (a recipe name or a preset
-        directory) of one of `families` (classes): how a fine-tuned model starts from the one
-        trained first. Raises ValueError naming the preset when its family or the network's
-        shapes (`architecture` lists the arguments that set them) differ."""
+        directory) of one of `families` (classes, which `expected` names for the error): how a
+        fine-tuned model starts from the one trained first. Raises ValueError naming the preset
+        when its family or the network's shapes (`architecture` lists the arguments that set
+        them) differ."""
         from kerasgen import preset_format
 
         source = preset_format.load_preset(preset)
         if not isinstance(source, families):
-            names = " or ".join(cls.__name__ for cls in families)
-            article = "an" if names[0] in "AEIOSU" else "a"
             raise ValueError(f"Preset {preset!r} holds a {type(source).__name__}, not "
-                             f"{article} {names}{' generator' if network == 'generator' else ''}.")
+                             f"{expected}.")
         theirs, ours = getattr(source, network).get_weights(), getattr(self, network).get_weights()
         if [w.shape for w in theirs] != [w.shape for w in ours]:
             raise ValueError(f"The {network} of preset {preset!r} does not match this model's "
