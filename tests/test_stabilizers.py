@@ -259,3 +259,138 @@ def test_truncation_draws_the_truncated_normal_for_sampling_only():
                                   model.sample_latent(5, seed=2).numpy())
     with pytest.raises(ValueError, match="truncation"):
         kerasgen.GAN(latent_dim=2, sample_shape=(2,), truncation=0.0)
+
+
+def test_top_k_generator_loss_is_the_loss_of_the_best_rated_fraction():
+    """Top-k training (Sinha et al. 2020): with a discriminator that rates a sample by its first
+    coordinate, the generator's training loss is the non-saturating loss softplus(-D) averaged
+    over the ceil(f * B) samples with the largest first coordinate; f falls linearly from 1 to
+    nu over `top_k_steps` generator iterations; evaluation (training=False) keeps every sample."""
+    x = keras.Input((2,))
+    rate = keras.layers.Dense(1, use_bias=False, kernel_initializer=keras.initializers.Constant(
+        [[1.0], [0.0]]))
+    model = kerasgen.GAN(latent_dim=2, sample_shape=(2,), hidden_units=(8,), seed=0,
+                         discriminator=keras.Model(x, rate(x)), top_k=0.3, top_k_steps=10)
+    model.compile()
+    z = model.sample_latent(10, seed=4)
+    first = keras.ops.convert_to_numpy(model.generator(z))[:, 0]
+    softplus = lambda v: np.log1p(np.exp(v))  # noqa: E731
+    by_hand = lambda k: softplus(-np.sort(first)[::-1][:k]).mean()  # noqa: E731
+    assert float(model.top_k_fraction()) == 1.0
+    np.testing.assert_allclose(float(model.generator_losses(z)["g_loss"]), by_hand(10),
+                               rtol=1e-5)
+    model.g_optimizer.iterations.assign(5)  # halfway: f = 1 - 0.7 * 0.5 = 0.65 -> 7 of 10
+    np.testing.assert_allclose(float(model.top_k_fraction()), 0.65, rtol=1e-6)
+    np.testing.assert_allclose(float(model.generator_losses(z)["g_loss"]), by_hand(7),
+                               rtol=1e-5)
+    model.g_optimizer.iterations.assign(50)  # after the schedule: nu = 0.3 -> 3 of 10
+    np.testing.assert_allclose(float(model.generator_losses(z)["g_loss"]), by_hand(3),
+                               rtol=1e-5)
+    np.testing.assert_allclose(float(model.generator_losses(z, training=False)["g_loss"]),
+                               by_hand(10), rtol=1e-5)
+    again = kerasgen.GAN.from_config(model.get_config())
+    assert (again.top_k, again.top_k_steps) == (0.3, 10)
+    with pytest.raises(ValueError, match=r"`top_k` must be None or a fraction in \(0, 1\], got 0"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), top_k=0)
+    with pytest.raises(ValueError, match="`top_k_steps` must be an integer >= 0, got -1"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), top_k=0.5, top_k_steps=-1)
+
+
+# ------------------------------------------------------------------------------ AC-GAN
+def _digits_batch(n=16):
+    images, labels = kerasgen.data.load_digits_array("train", raw=False)
+    return images[:n, :, :, None].astype(np.float32), labels[:n].astype(np.int32)
+
+
+def _cross_entropy(logits, labels):
+    logits = np.asarray(logits, np.float64)
+    logits = logits - logits.max(1, keepdims=True)
+    log_probs = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    return -log_probs[np.arange(len(labels)), labels].mean()
+
+
+def test_acgan_losses_add_the_class_cross_entropies_by_hand():
+    """AC-GAN (Odena et al. 2017): D's loss is the GAN loss + R1 + CE(real labels | D(x)) +
+    CE(labels | D(G(z, labels))); G's loss is the non-saturating loss + CE(labels | D(G)), each
+    CE with `class_weight`; computed here from the networks' raw outputs in NumPy."""
+    model = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=6, base_filters=4,
+                           batch_norm=False, num_classes=10, class_weight=0.5, seed=0)
+    x, labels = _digits_batch()
+    z = model.conditional_latent(None, len(labels), tf.constant(labels))
+    np.testing.assert_array_equal(np.argmax(z.numpy()[:, 6:], 1), labels)
+    fake = model.generator(z).numpy()
+    real_out = model.discriminator(x).numpy()
+    fake_out = model.discriminator(fake).numpy()
+    softplus = lambda v: np.log1p(np.exp(v))  # noqa: E731
+    ce_real = _cross_entropy(real_out[:, 1:], labels)
+    ce_fake = _cross_entropy(fake_out[:, 1:], labels)
+    d_logs = model.discriminator_losses(x, z, training=False, labels=tf.constant(labels))
+    g_logs = model.generator_losses(z, training=False, labels=tf.constant(labels))
+    gan_d = softplus(-real_out[:, 0]).mean() + softplus(fake_out[:, 0]).mean()
+    np.testing.assert_allclose(float(d_logs["d_class_loss"]), ce_real + ce_fake, rtol=1e-4)
+    np.testing.assert_allclose(float(d_logs["d_loss"]), gan_d + 0.5 * (ce_real + ce_fake),
+                               rtol=1e-4)
+    np.testing.assert_allclose(float(g_logs["g_class_loss"]), ce_fake, rtol=1e-4)
+    np.testing.assert_allclose(float(g_logs["g_loss"]),
+                               softplus(-fake_out[:, 0]).mean() + 0.5 * ce_fake, rtol=1e-4)
+    # judge (the filter, R1, top-k) sees the real/fake logit alone
+    np.testing.assert_allclose(model.judge(x, training=False).numpy(), real_out[:, :1],
+                               rtol=1e-6)
+
+
+def test_acgan_latents_carry_a_uniform_class_code_independent_of_the_noise():
+    model = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=6, base_filters=4,
+                           num_classes=10, truncation=1.5, seed=0)
+    assert (model.latent_dim, model.noise_dim) == (16, 6)
+    z = model.sample_latent(20000, seed=3).numpy()
+    code = z[:, 6:]
+    np.testing.assert_array_equal(code.sum(1), np.ones(len(z)))
+    assert set(np.unique(code)) == {0.0, 1.0}
+    counts = np.bincount(code.argmax(1), minlength=10)
+    assert counts.min() > 1800 and counts.max() < 2200, counts  # 2000 each, s.d. 42
+    assert np.abs(z[:, :6]).max() <= 1.5
+    # the std of N(0, 1) truncated to [-1.5, 1.5] is 0.7375
+    assert abs(z[:, :6].std() - 0.7375) < 0.01
+    assert abs(np.corrcoef(z[:, 0], code.argmax(1))[0, 1]) < 0.03
+    np.testing.assert_array_equal(model.sample_latent(4, seed=3).numpy(), z[:4])
+    chosen = model.class_latents([7, 7, 2], seed=1).numpy()
+    np.testing.assert_array_equal(chosen[:, 6:].argmax(1), [7, 7, 2])
+    assert model.generate_from_latents(chosen).shape == (3, 8, 8, 1)
+    with pytest.raises(ValueError, match=r"`labels` must be integers in \[0, 10\), got \[10\]"):
+        model.class_latents([10])
+
+
+def test_acgan_trains_on_labelled_batches_and_says_when_labels_are_missing():
+    model = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=6, base_filters=4,
+                           num_classes=10, r1_weight=1.0, ema=0.99, seed=0)
+    model.compile()
+    history = model.fit(kerasgen.data.digits(batch_size=16, with_labels=True, repeat=True),
+                        steps_per_epoch=2, verbose=0)
+    assert {"d_class_loss", "g_class_loss", "r1_penalty"} <= set(history.history)
+    # an untrained classifier over 10 classes: CE near log 10 for each of the two terms
+    assert abs(history.history["g_class_loss"][0] - np.log(10)) < 0.5
+    clone = kerasgen.DCGAN.from_config(model.get_config())
+    assert (clone.latent_dim, clone.noise_dim, clone.num_classes) == (16, 6, 10)
+    with pytest.raises(ValueError, match=r"DCGAN\(num_classes=10\) trains on \(images, labels\) "
+                                         r"batches.*yields images only"):
+        model.fit(kerasgen.data.digits(batch_size=16, repeat=True), steps_per_epoch=1,
+                  verbose=0)
+
+
+def test_acgan_options_are_checked_with_readable_messages():
+    with pytest.raises(ValueError, match="`num_classes` must be 0 .* or an integer >= 2, got 1"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), num_classes=1)
+    with pytest.raises(ValueError, match="num_classes needs pack=1"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), num_classes=3, pack=2)
+    x = keras.Input((2,))
+    with pytest.raises(ValueError, match=r"num_classes=3 needs a discriminator with 4 outputs"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), num_classes=3,
+                     discriminator=keras.Model(x, keras.layers.Dense(1)(x)))
+    with pytest.raises(ValueError, match="needs noise='normal'"):
+        kerasgen.DCGAN(image_size=8, channels=1, latent_dim=4, base_filters=4, num_classes=3,
+                       noise="uniform")
+    with pytest.raises(ValueError, match="class_latents needs a class-conditional model"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,)).class_latents([0])
+    wgan = kerasgen.WGANGP(architecture="dcgan", image_size=8, channels=1, latent_dim=4,
+                           base_filters=4, num_classes=3)
+    assert wgan.discriminator.output_shape == (None, 4) and wgan.latent_dim == 7

@@ -14,7 +14,7 @@ import numpy as np
 import keras
 
 from kerasgen.models import dcgan_sampling
-from kerasgen.models.gan import GAN, normalized
+from kerasgen.models.gan import GAN, check_num_classes, normalized
 from kerasgen.models.layers import BatchNormalization, conv2d_transpose, gan_initializer
 from kerasgen.utils import check_positive_int
 
@@ -113,7 +113,7 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, base_filters=64,
 
 def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=True,
                         spectral_norm=False, kernel_size=4, layout="kerasgen", extra_layers=0,
-                        name="discriminator"):
+                        name="discriminator", outputs=1):
     """DCGAN discriminator: stride-2 convolutions from image_size down to 4x4, then one logit.
 
     No batch norm on the input layer; `batch_norm=False` gives the critic WGAN-GP needs (whose
@@ -121,7 +121,8 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
     (times `pack` for a packed discriminator). `layout` as in `dcgan_generator` (the "pytorch"
     example's last 4x4 convolution to one output and the "theano" code's linear output are both
     the `logit` Dense layer here, without bias). `extra_layers` stride-1 3x3 convolutions follow
-    the first one (the WGAN authors' `n_extra_layers`).
+    the first one (the WGAN authors' `n_extra_layers`). `outputs` > 1: the logit followed by
+    class logits (AC-GAN's discriminator).
 
     Example:
         >>> dcgan_discriminator(32, 3, kernel_size=5, layout="theano").output_shape
@@ -155,7 +156,7 @@ def dcgan_discriminator(image_size=64, channels=3, base_filters=64, batch_norm=T
             h = keras.layers.LeakyReLU(0.2)(h)
         filters *= 2
     h = keras.layers.Flatten()(h)
-    logit = normalized(keras.layers.Dense(1, kernel_initializer=init, dtype="float32",
+    logit = normalized(keras.layers.Dense(outputs, kernel_initializer=init, dtype="float32",
                                            use_bias=use_bias or layout == "torch7",
                                            name="logit"), spectral_norm)(h)
     return keras.Model(x, logit, name=name)
@@ -174,6 +175,10 @@ class DCGAN(GAN):
         kernel_size: convolution kernel size (4 here; the paper's code used 5).
         extra_layers: stride-1 3x3 convolutions at the finest hidden resolution of both
             networks (see `dcgan_generator`).
+        generator_extra_layers: the generator's count when it differs from the
+            discriminator's (None = `extra_layers`). Depth in G alone is cheap: the R1
+            penalty's double backward runs through D only, and through D's batch-normalized
+            extra layers it is slow on CPU (8 px: 17 times the step time of `extra_layers=0`).
         layout: "kerasgen" (default), "pytorch" (the DCGAN of pytorch/examples), "theano"
             (the paper's code, Newmu/dcgan_code) or "torch7" (the authors' Torch code,
             soumith/dcgan.torch): the layers of that implementation exactly
@@ -206,23 +211,28 @@ class DCGAN(GAN):
 
     def __init__(self, image_size=64, channels=3, latent_dim=100, base_filters=64,
                  batch_norm=True, kernel_size=4, layout="kerasgen", extra_layers=0,
-                 generator=None, discriminator=None, pack=1, spectral_norm=False,
-                 noise="normal", batch_statistics=False, **kwargs):
+                 generator_extra_layers=None, generator=None, discriminator=None, pack=1,
+                 spectral_norm=False, noise="normal", batch_statistics=False, **kwargs):
         custom = [n for n, net in (("generator", generator), ("discriminator", discriminator))
                   if net is not None]
         if noise not in ("normal", "uniform"):
             raise ValueError(f"`noise` must be 'normal' or 'uniform', got {noise!r}.")
         if noise == "uniform" and kwargs.get("truncation") is not None:
             raise ValueError("`truncation` truncates the normal prior; it needs noise='normal'.")
+        classes = check_num_classes(kwargs.get("num_classes", 0))
+        if classes and noise != "normal":
+            raise ValueError("num_classes draws its noise from the normal prior; it needs "
+                             "noise='normal'.")
         if generator is None:
-            generator = dcgan_generator(latent_dim, image_size, channels, base_filters,
+            generator = dcgan_generator(latent_dim + classes, image_size, channels, base_filters,
                                         batch_norm, kernel_size, layout=layout,
-                                        extra_layers=extra_layers)
+                                        extra_layers=extra_layers if generator_extra_layers
+                                        is None else generator_extra_layers)
         if discriminator is None:
             discriminator = dcgan_discriminator(image_size, channels * int(pack), base_filters,
                                                 batch_norm, spectral_norm, kernel_size,
                                                 layout=layout, extra_layers=extra_layers,
-                                                name=self.critic_name)
+                                                name=self.critic_name, outputs=1 + classes)
         super().__init__(generator=generator, discriminator=discriminator, pack=pack,
                          spectral_norm=spectral_norm, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom
@@ -230,12 +240,15 @@ class DCGAN(GAN):
         self.image_size, self.channels = image_size, channels
         self.base_filters, self.batch_norm, self.kernel_size = base_filters, batch_norm, kernel_size
         self.extra_layers = int(extra_layers)
+        self.generator_extra_layers = (None if generator_extra_layers is None
+                                       else int(generator_extra_layers))
         self.layout = layout
         self.noise, self.batch_statistics = noise, bool(batch_statistics)
         self.record_hyperparameters(
-            image_size=image_size, channels=channels, latent_dim=self.latent_dim,
+            image_size=image_size, channels=channels, latent_dim=self.noise_dim,
             base_filters=base_filters, batch_norm=batch_norm, kernel_size=kernel_size,
-            layout=layout, extra_layers=int(extra_layers), noise=noise,
+            layout=layout, extra_layers=int(extra_layers),
+            generator_extra_layers=self.generator_extra_layers, noise=noise,
             batch_statistics=self.batch_statistics, **self.shared_hyperparameters())
 
     def sample_latent(self, num_samples, seed=None, latent_size=1):

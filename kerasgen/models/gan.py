@@ -30,7 +30,15 @@ Stabilizers (each an option, combinable):
   kept in `ema_generator` and used by `generate` and `export`;
 * differentiable augmentation of every image D sees, real and generated alike (DiffAugment, Zhao
   et al. 2020; `augment="translation,cutout"`, see `kerasgen.augment`), against a discriminator
-  that memorizes a small training set.
+  that memorizes a small training set;
+* top-k training of the generator (Sinha et al. 2020, arXiv:2002.06224): each generator update
+  takes its loss over only the k generated samples of the batch that D rates most real, so the
+  worst samples of a batch do not pull G (`top_k=nu`, the smallest kept fraction).
+
+Class-conditional training (`num_classes=C`) is the auxiliary-classifier GAN (AC-GAN, Odena et
+al. 2017, arXiv:1610.09585): G's input is the noise followed by a one-hot class code, D has C
+class logits beside its real/fake logit, and both networks also minimize the cross-entropy of
+the class of real images (D) and of generated ones (D and G).
 
 What one `fit` step is: one discriminator update, followed by a generator update every
 `d_steps`-th step (every step by default), so `steps` fit steps are `steps / d_steps` generator
@@ -78,8 +86,9 @@ def mlp_generator(latent_dim, output_shape, hidden_units=(128, 128), activation=
 
 
 def mlp_discriminator(input_shape, hidden_units=(128, 128), activation="relu", dropout=0.0,
-                      spectral_norm=False, name="discriminator"):
-    """MLP discriminator (or critic) x -> one real output per example, shape (batch, 1).
+                      spectral_norm=False, name="discriminator", outputs=1):
+    """MLP discriminator (or critic) x -> one real output per example, shape (batch, 1)
+    (`outputs` > 1: the real/fake logit followed by class logits, for AC-GAN).
 
     Example:
         >>> mlp_discriminator((2,), spectral_norm=True).output_shape
@@ -92,7 +101,8 @@ def mlp_discriminator(input_shape, hidden_units=(128, 128), activation="relu", d
                         spectral_norm)(h)
         if dropout:
             h = keras.layers.Dropout(dropout)(h)
-    logit = normalized(keras.layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(h)
+    logit = normalized(keras.layers.Dense(outputs, dtype="float32", name="logit"),
+                       spectral_norm)(h)
     return keras.Model(x, logit, name=name)
 
 
@@ -162,6 +172,21 @@ class GAN(GenerativeModel):
             keeps the 1/r that the discriminator rates most real, in their drawing order (a
             deterministic variant of discriminator rejection sampling, Azadi et al. 2019).
             `generate_from_latents` and the exported signatures stay unfiltered; needs pack 1.
+        top_k: None, or nu in (0, 1]: top-k training (Sinha et al. 2020): the generator's loss
+            is taken over the ceil(f * B) generated samples of each batch of B that D rates most
+            real (the packed groups with `pack`), where the fraction f falls linearly from 1 to
+            nu over the first `top_k_steps` generator iterations and stays at nu after. The
+            paper decays k by 0.99 per epoch down to nu = 0.5 (0.75 for some models); the
+            linear schedule states the same in iterations, which do not depend on the dataset.
+        top_k_steps: generator iterations over which the kept fraction anneals (0 = nu from
+            the first update).
+        num_classes: 0 (unconditional), or C >= 2 for AC-GAN: training batches are
+            `(images, integer labels)` (e.g. `kerasgen.data.digits(with_labels=True)`); the
+            generator's input z is `latent_dim` noise coordinates followed by a one-hot class
+            code (so its size, `model.latent_dim` and the exported `z`, is latent_dim + C);
+            the discriminator outputs 1 + C logits. `generate` draws the classes uniformly;
+            `class_latents(labels)` gives latents of chosen classes. Needs pack 1.
+        class_weight: the weight of the class cross-entropies in both losses (1, as AC-GAN).
         seed: int or None, seeds every random draw of training.
 
     The paper's optimizer was momentum SGD: `compile(d_optimizer=keras.optimizers.SGD(0.1,
@@ -189,12 +214,16 @@ class GAN(GenerativeModel):
                  hidden_units=(128, 128), discriminator_units=None, activation="relu",
                  output_activation=None, d_steps=1, loss="non_saturating", r1_weight=0.0,
                  r2_weight=0.0, pack=1, spectral_norm=False, augment=None, augment_fill=-1.0,
-                 ema=None, truncation=None, discriminator_filter=None, seed=None, **kwargs):
+                 ema=None, truncation=None, discriminator_filter=None, top_k=None,
+                 top_k_steps=0, num_classes=0, class_weight=1.0, seed=None, **kwargs):
         r1_weight = _non_negative(r1_weight, "r1_weight")
         r2_weight = _non_negative(r2_weight, "r2_weight")
+        num_classes = check_num_classes(num_classes)
         # the trackers (created by the base) include the penalties that are switched on
         object.__setattr__(self, "loss_names", tuple(self.loss_names) + tuple(
-            name for name, weight in (("r1_penalty", r1_weight), ("r2_penalty", r2_weight))
+            name for name, weight in (("r1_penalty", r1_weight), ("r2_penalty", r2_weight),
+                                      ("d_class_loss", num_classes),
+                                      ("g_class_loss", num_classes))
             if weight))
         super().__init__(seed=seed, **kwargs)
         self.r1_weight, self.r2_weight = r1_weight, r2_weight
@@ -210,8 +239,8 @@ class GAN(GenerativeModel):
             if latent_dim is None or sample_shape is None:
                 raise ValueError(
                     "Pass either a `generator` network or both `latent_dim` and `sample_shape`.")
-            return mlp_generator(latent_dim, sample_shape, hidden_units, activation,
-                                 output_activation=output_activation)
+            return mlp_generator(latent_dim + num_classes, sample_shape, hidden_units,
+                                 activation, output_activation=output_activation)
 
         self.generator = self.network("generator", generator, default_generator)
         d_units = hidden_units if discriminator_units is None else discriminator_units
@@ -220,7 +249,8 @@ class GAN(GenerativeModel):
         self.discriminator = self.network("discriminator", discriminator, lambda: (
             mlp_discriminator(packed_shape(self.sample_shape, self.pack), d_units,
                               activation, spectral_norm=self.spectral_norm,
-                              name=self.critic_name)))
+                              name=self.critic_name, outputs=1 + num_classes)))
+        self._setup_classes(num_classes, class_weight)
         if isinstance(d_steps, bool) or int(d_steps) < 1:
             raise ValueError(f"`d_steps` must be >= 1, got {d_steps}.")
         self.d_steps = int(d_steps)
@@ -238,9 +268,15 @@ class GAN(GenerativeModel):
                              f"got pack={self.pack}.")
         self.discriminator_filter = (None if discriminator_filter is None
                                      else float(discriminator_filter))
+        if top_k is not None and not 0.0 < float(top_k) <= 1.0:
+            raise ValueError(f"`top_k` must be None or a fraction in (0, 1], got {top_k!r}.")
+        self.top_k = None if top_k is None else float(top_k)
+        if isinstance(top_k_steps, bool) or int(top_k_steps) != top_k_steps or top_k_steps < 0:
+            raise ValueError(f"`top_k_steps` must be an integer >= 0, got {top_k_steps!r}.")
+        self.top_k_steps = int(top_k_steps)
         self._d_updates_since_g = 0
         self.record_hyperparameters(
-            latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
+            latent_dim=self.noise_dim, sample_shape=list(self.sample_shape),
             hidden_units=list(hidden_units),
             discriminator_units=None if discriminator_units is None else list(discriminator_units),
             activation=activation, output_activation=output_activation,
@@ -257,7 +293,45 @@ class GAN(GenerativeModel):
                     r2_weight=self.r2_weight, pack=self.pack, spectral_norm=self.spectral_norm,
                     augment=self.augment, augment_fill=self.augment_fill, ema=self.ema,
                     truncation=self.truncation, discriminator_filter=self.discriminator_filter,
-                    seed=self.seed)
+                    top_k=self.top_k, top_k_steps=self.top_k_steps,
+                    num_classes=self.num_classes, class_weight=self.class_weight, seed=self.seed)
+
+    # -- AC-GAN's classes
+    def _setup_classes(self, num_classes, class_weight):
+        self.num_classes = num_classes
+        self.class_weight = _non_negative(class_weight, "class_weight")
+        self.noise_dim = self.latent_dim - num_classes
+        if not num_classes:
+            return
+        if self.noise_dim < 1:
+            raise ValueError(f"The generator's input ({self.latent_dim}) must hold the noise and "
+                             f"the {num_classes}-class one-hot code.")
+        outputs = self.discriminator.output_shape
+        if len(outputs) != 2 or outputs[-1] != 1 + num_classes:
+            raise ValueError(f"num_classes={num_classes} needs a discriminator with "
+                             f"{1 + num_classes} outputs (the real/fake logit, then the class "
+                             f"logits); this one outputs {outputs}.")
+        if self.pack != 1:
+            raise ValueError(f"num_classes needs pack=1 (a packed group has no one class), got "
+                             f"pack={self.pack}.")
+
+    def class_latents(self, labels, seed=None):
+        """Latents (len(labels), latent_dim) that generate the given classes: noise from the
+        prior (truncated by `truncation`) followed by the one-hot code of each label."""
+        if not self.num_classes:
+            raise ValueError("class_latents needs a class-conditional model (num_classes > 0).")
+        labels = np.asarray(labels).reshape(-1)
+        if labels.size == 0 or not np.issubdtype(labels.dtype, np.integer) or (
+                labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(f"`labels` must be integers in [0, {self.num_classes}), got "
+                             f"{labels.tolist()[:8]}.")
+        z = self.sample_latent(len(labels), seed=seed)
+        return self._with_classes(z, tf.constant(labels, tf.int32))
+
+    def _with_classes(self, z, labels):
+        """z with its class code replaced by the one-hot code of `labels`."""
+        code = tf.one_hot(tf.cast(tf.reshape(labels, [-1]), tf.int32), self.num_classes)
+        return tf.concat([z[:, : self.noise_dim], tf.cast(code, z.dtype)], axis=1)
 
     def get_losses(self, name):
         return losses_lib.get_gan_losses(name)
@@ -302,6 +376,17 @@ class GAN(GenerativeModel):
         (BigGAN's truncation trick, Brock et al. 2019: fewer, typical samples; drawn exactly by
         the inverse CDF of a uniform on [Phi(-t), Phi(t)])."""
         seed = self.seed_generator if seed is None else seed
+        if self.num_classes:
+            # one uniform draw, so the class is independent of the noise: the noise columns
+            # by the inverse normal CDF (untruncated: cut at 8 std, where ndtri stays finite),
+            # the last column picks the class uniformly
+            edge = 0.5 * (1.0 + math.erf(-(self.truncation or 8.0) / math.sqrt(2.0)))
+            u = tf.cast(keras.random.uniform((num_samples, self.noise_dim + 1), seed=seed),
+                        tf.float32)
+            noise = tf.math.ndtri(edge + (1.0 - 2.0 * edge) * u[:, :-1])
+            labels = tf.minimum(tf.cast(u[:, -1] * self.num_classes, tf.int32),
+                                self.num_classes - 1)
+            return tf.concat([noise, tf.one_hot(labels, self.num_classes)], axis=1)
         shape = (num_samples, self.latent_dim)
         if self.truncation is None:
             return keras.random.normal(shape, seed=seed)
@@ -385,11 +470,24 @@ class GAN(GenerativeModel):
 
     def judge(self, samples, training=True):
         """The discriminator's outputs on a batch of samples: augmented (DiffAugment, while
-        training) and packed in groups of `pack`."""
+        training) and packed in groups of `pack`; the real/fake logit only (AC-GAN)."""
+        return self.judge_with_classes(samples, training)[0]
+
+    def judge_with_classes(self, samples, training=True):
+        """`(real/fake outputs, class logits or None)` from one pass of the discriminator."""
         if self.augment and training:
             samples = augment_lib.diff_augment(samples, self.augment, fill=self.augment_fill,
                                                seed=self.seed_generator)
-        return self.discriminator(pack_samples(samples, self.pack), training=training)
+        outputs = self.discriminator(pack_samples(samples, self.pack), training=training)
+        if not self.num_classes:
+            return outputs, None
+        return outputs[:, :1], outputs[:, 1:]
+
+    def class_loss(self, labels, class_logits):
+        """AC-GAN's term: the mean cross-entropy of the labels under the class logits."""
+        return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.cast(tf.reshape(labels, [-1]), tf.int32),
+            logits=tf.cast(class_logits, tf.float32)))
 
     def penalties(self, x, fake, noise, training=True):
         """The regularization terms of the discriminator loss, as a dict of named penalties."""
@@ -406,41 +504,89 @@ class GAN(GenerativeModel):
         weights = {"r1_penalty": 0.5 * self.r1_weight, "r2_penalty": 0.5 * self.r2_weight}
         return sum(weights[name] * value for name, value in penalties.items())
 
-    def discriminator_losses(self, x, z, noise=None, training=True):
-        """`{"d_loss": ..., penalties...}`; d_loss includes the weighted penalties."""
+    def discriminator_losses(self, x, z, noise=None, training=True, labels=None):
+        """`{"d_loss": ..., penalties...}`; d_loss includes the weighted penalties (and, with
+        classes, the class cross-entropy of the real batch and of the generated one, whose
+        latents carry `labels`)."""
         fake = self.generator(z, training=training)
-        real_out, fake_out = self.judge(x, training), self.judge(fake, training)
+        real_out, real_classes = self.judge_with_classes(x, training)
+        fake_out, fake_classes = self.judge_with_classes(fake, training)
         d_loss = self.discriminator_loss(real_out, fake_out)
         penalties = self.penalties(x, fake, noise, training)
         if penalties:
             d_loss = d_loss + self.penalty_total(penalties)
-        return dict(penalties, d_loss=d_loss, **self.statistics(real_out, fake_out))
+        extra = {}
+        if self.num_classes:
+            extra["d_class_loss"] = (self.class_loss(labels, real_classes)
+                                     + self.class_loss(labels, fake_classes))
+            d_loss = d_loss + self.class_weight * extra["d_class_loss"]
+        return dict(penalties, d_loss=d_loss, **extra, **self.statistics(real_out, fake_out))
 
     def statistics(self, real_outputs, fake_outputs):
         """Extra figures reported from the discriminator's outputs (WGAN: the W estimate)."""
         return {}
 
-    def generator_losses(self, z, training=True):
+    def generator_losses(self, z, training=True, labels=None):
         fake = self.generator(z, training=training)
-        return {"g_loss": self.generator_loss(self.judge(fake, training))}
+        outputs, classes = self.judge_with_classes(fake, training)
+        if self.top_k is not None and training:
+            outputs = self.top_k_outputs(outputs)
+        g_loss = self.generator_loss(outputs)
+        if not self.num_classes:
+            return {"g_loss": g_loss}
+        class_loss = self.class_loss(labels, classes)
+        return {"g_loss": g_loss + self.class_weight * class_loss, "g_class_loss": class_loss}
+
+    def top_k_fraction(self):
+        """The fraction of each batch the generator learns from at this generator iteration
+        (`top_k`): 1 falling linearly to nu over `top_k_steps` iterations."""
+        if not self.top_k_steps:
+            return tf.constant(self.top_k, tf.float32)
+        t = tf.cast(self.g_optimizer.iterations, tf.float32)
+        progress = tf.minimum(t / float(self.top_k_steps), 1.0)
+        return 1.0 - (1.0 - self.top_k) * progress
+
+    def top_k_outputs(self, outputs):
+        """D's outputs on the generated batch reduced to the ceil(f * B) rated most real,
+        shape (k, 1); a patch map is rated by its mean."""
+        scores = tf.reduce_mean(tf.reshape(outputs, (tf.shape(outputs)[0], -1)), axis=1)
+        count = tf.shape(scores)[0]
+        k = tf.cast(tf.math.ceil(self.top_k_fraction() * tf.cast(count, tf.float32)), tf.int32)
+        k = tf.clip_by_value(k, 1, count)
+        return tf.math.top_k(scores, k=k).values[:, None]
 
     def after_discriminator_update(self):
         """Hook after each discriminator update (WGAN clips the critic's weights here)."""
 
     def _split(self, data):
-        x, noise = self.unpack(data)
+        """`(x, noise, batch size, labels)`; a conditional model's batches are (x, labels)."""
+        x, second = self.unpack(data)
         self.check_batch(x, self.sample_shape)
-        return tf.cast(x, tf.float32), noise, tf.shape(x)[0]
+        if not self.num_classes:
+            return tf.cast(x, tf.float32), second, tf.shape(x)[0], None
+        if second is None or isinstance(second, dict):
+            raise ValueError(
+                f"{type(self).__name__}(num_classes={self.num_classes}) trains on (images, "
+                f"labels) batches, e.g. kerasgen.data.digits(with_labels=True); this dataset "
+                f"yields images only.")
+        return tf.cast(x, tf.float32), None, tf.shape(x)[0], second
+
+    def conditional_latent(self, noise, batch_size, labels):
+        """The step's latents, with the batch's labels as their class code (AC-GAN)."""
+        z = self.latent_from_noise(noise, batch_size)
+        return z if labels is None else self._with_classes(z, labels)
 
     def train_step(self, data):
-        x, noise, batch_size = self._split(data)
+        x, noise, batch_size, labels = self._split(data)
         with tf.GradientTape() as tape:
-            logs = self.discriminator_losses(x, self.latent_from_noise(noise, batch_size), noise)
+            logs = self.discriminator_losses(
+                x, self.conditional_latent(noise, batch_size, labels), noise, labels=labels)
         self.minimize(tape, logs["d_loss"], "d_optimizer")
         self.after_discriminator_update()
         if self._phase in (None, "d+g"):
             with tf.GradientTape() as tape:
-                g_logs = self.generator_losses(self.latent_from_noise(noise, batch_size))
+                g_logs = self.generator_losses(
+                    self.conditional_latent(noise, batch_size, labels), labels=labels)
             self.minimize(tape, g_logs["g_loss"], "g_optimizer")
             self.update_ema()
             logs.update(g_logs)
@@ -457,10 +603,10 @@ class GAN(GenerativeModel):
                     layer.update_power_iteration()
 
     def compute_losses(self, data, training=False):
-        x, noise, batch_size = self._split(data)
-        z = self.latent_from_noise(noise, batch_size)
-        return dict(self.discriminator_losses(x, z, noise, training=training),
-                    **self.generator_losses(z, training=training))
+        x, noise, batch_size, labels = self._split(data)
+        z = self.conditional_latent(noise, batch_size, labels)
+        return dict(self.discriminator_losses(x, z, noise, training=training, labels=labels),
+                    **self.generator_losses(z, training=training, labels=labels))
 
     # -- export
     def serving_endpoints(self):
@@ -493,6 +639,15 @@ class GAN(GenerativeModel):
         """Generations along the latent path between the projections of two images.
         See `kerasgen.editing.interpolate_images`."""
         return editing.interpolate_images(self, x0, x1, steps=steps, **kwargs)
+
+
+def check_num_classes(num_classes):
+    """AC-GAN's class count: 0 (unconditional) or an integer >= 2."""
+    if isinstance(num_classes, bool) or int(num_classes) != num_classes or (
+            num_classes != 0 and num_classes < 2):
+        raise ValueError(f"`num_classes` must be 0 (unconditional) or an integer >= 2, got "
+                         f"{num_classes!r}.")
+    return int(num_classes)
 
 
 def _non_negative(value, name):

@@ -30,36 +30,38 @@ import keras
 from kerasgen import losses as losses_lib
 from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.dcgan import dcgan_discriminator, dcgan_generator
-from kerasgen.models.gan import GAN, mlp_discriminator, mlp_generator, packed_shape
+from kerasgen.models.gan import (GAN, check_num_classes, mlp_discriminator, mlp_generator,
+                                 packed_shape)
 
 
 def _networks(architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
               activation, output_activation, image_size, channels, base_filters,
-              critic_batch_norm, pack, spectral_norm, extra_layers):
+              critic_batch_norm, pack, spectral_norm, extra_layers, num_classes=0):
     if architecture not in ("mlp", "dcgan"):
         raise ValueError(f"`architecture` must be 'mlp' or 'dcgan', got {architecture!r}.")
     if architecture == "dcgan":
         if image_size is None:
             raise ValueError("architecture='dcgan' needs `image_size`.")
         if generator is None:
-            generator = dcgan_generator(latent_dim or 100, image_size, channels, base_filters,
-                                        extra_layers=extra_layers)
+            generator = dcgan_generator((latent_dim or 100) + num_classes, image_size, channels,
+                                        base_filters, extra_layers=extra_layers)
         if discriminator is None:
             discriminator = dcgan_discriminator(image_size, channels * pack, base_filters,
                                                 batch_norm=critic_batch_norm,
                                                 spectral_norm=spectral_norm,
-                                                extra_layers=extra_layers, name="critic")
+                                                extra_layers=extra_layers, name="critic",
+                                                outputs=1 + num_classes)
         return generator, discriminator
     if generator is None:
         if latent_dim is None or sample_shape is None:
             raise ValueError("Pass either a `generator` network or both `latent_dim` and "
                              "`sample_shape` (or architecture='dcgan' with image_size).")
-        generator = mlp_generator(latent_dim, sample_shape, hidden_units, activation,
-                                  output_activation=output_activation)
+        generator = mlp_generator(latent_dim + num_classes, sample_shape, hidden_units,
+                                  activation, output_activation=output_activation)
     if discriminator is None:
         discriminator = mlp_discriminator(
             packed_shape(generator.output_shape[1:], pack), hidden_units, activation,
-            spectral_norm=spectral_norm, name="critic")
+            spectral_norm=spectral_norm, name="critic", outputs=1 + num_classes)
     return generator, discriminator
 
 
@@ -109,7 +111,8 @@ class WGAN(GAN):
         generator, discriminator = _networks(
             architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
             activation, output_activation, image_size, channels, base_filters,
-            self.critic_batch_norm, int(pack), spectral_norm, int(extra_layers))
+            self.critic_batch_norm, int(pack), spectral_norm, int(extra_layers),
+            check_num_classes(kwargs.get("num_classes", 0)))
         super().__init__(generator=generator, discriminator=discriminator, pack=pack,
                          spectral_norm=spectral_norm, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom
@@ -128,7 +131,7 @@ class WGAN(GAN):
         for unused in ("d_steps", "loss"):  # the critic schedule and loss are WGAN's own
             shared.pop(unused)
         self.record_hyperparameters(
-            latent_dim=self.latent_dim, sample_shape=list(self.sample_shape),
+            latent_dim=self.noise_dim, sample_shape=list(self.sample_shape),
             hidden_units=list(hidden_units), activation=activation,
             output_activation=output_activation, architecture=architecture,
             image_size=image_size, channels=channels, base_filters=base_filters,
