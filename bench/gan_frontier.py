@@ -42,7 +42,8 @@ def main():
     parser.add_argument("--label", required=True)
     parser.add_argument("--variation", default="{}", help="JSON recipe_with kwargs")
     parser.add_argument("--settings", default="2.0:2.0,1.5:2.5,1.25:2.5,1.25:3.0",
-                        help="comma-separated truncation:filter pairs (filter 1 = off)")
+                        help="comma-separated truncation:filter pairs (truncation none = off, "
+                             "filter 1 = off)")
     parser.add_argument("--sample_seeds", default="0,1,2")
     parser.add_argument("--seed", type=int, default=0, help="training seed")
     parser.add_argument("--keep", default=None,
@@ -73,7 +74,9 @@ def main():
                 shutil.rmtree(model_dir, ignore_errors=True)
     seeds = [int(s) for s in args.sample_seeds.split(",")]
     for setting in args.settings.split(","):
-        truncation, keep = (float(v) for v in setting.split(":"))
+        truncation, keep = setting.split(":")
+        truncation = None if truncation == "none" else float(truncation)
+        keep = float(keep)
         model.truncation = truncation
         model.discriminator_filter = None if keep <= 1.0 else keep
         runs = [evaluation.evaluate_image_metrics(model, split="test", seed=s) for s in seeds]

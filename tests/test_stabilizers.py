@@ -333,9 +333,41 @@ def test_acgan_losses_add_the_class_cross_entropies_by_hand():
     np.testing.assert_allclose(float(g_logs["g_class_loss"]), ce_fake, rtol=1e-4)
     np.testing.assert_allclose(float(g_logs["g_loss"]),
                                softplus(-fake_out[:, 0]).mean() + 0.5 * ce_fake, rtol=1e-4)
+    real_only = kerasgen.DCGAN.from_config(dict(model.get_config(), classify_generated=False))
+    real_only.set_weights(model.get_weights())
+    np.testing.assert_allclose(
+        float(real_only.discriminator_losses(x, z, training=False,
+                                             labels=tf.constant(labels))["d_class_loss"]),
+        ce_real, rtol=1e-4)
     # judge (the filter, R1, top-k) sees the real/fake logit alone
     np.testing.assert_allclose(model.judge(x, training=False).numpy(), real_out[:, :1],
                                rtol=1e-6)
+
+
+def test_tac_gan_twin_classifier_learns_the_generated_classes_and_g_subtracts_it():
+    """TAC-GAN (Gong et al. 2019): D's outputs are the logit, C class logits, C twin logits; D
+    learns the first classifier on real images and the twin on generated ones; G's class loss
+    is CE(first | G) - CE(twin | G)."""
+    model = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=6, base_filters=4,
+                           batch_norm=False, num_classes=10, twin_classifier=True, seed=0)
+    assert model.discriminator.output_shape == (None, 21)
+    x, labels = _digits_batch()
+    z = model.conditional_latent(None, len(labels), tf.constant(labels))
+    real_out = model.discriminator(x).numpy()
+    fake_out = model.discriminator(model.generator(z)).numpy()
+    d_logs = model.discriminator_losses(x, z, training=False, labels=tf.constant(labels))
+    g_logs = model.generator_losses(z, training=False, labels=tf.constant(labels))
+    np.testing.assert_allclose(
+        float(d_logs["d_class_loss"]),
+        _cross_entropy(real_out[:, 1:11], labels) + _cross_entropy(fake_out[:, 11:], labels),
+        rtol=1e-4)
+    np.testing.assert_allclose(
+        float(g_logs["g_class_loss"]),
+        _cross_entropy(fake_out[:, 1:11], labels) - _cross_entropy(fake_out[:, 11:], labels),
+        rtol=1e-4, atol=1e-6)
+    assert kerasgen.DCGAN.from_config(model.get_config()).discriminator.output_shape == (None, 21)
+    with pytest.raises(ValueError, match="twin_classifier needs a class-conditional model"):
+        kerasgen.GAN(latent_dim=2, sample_shape=(2,), twin_classifier=True)
 
 
 def test_acgan_latents_carry_a_uniform_class_code_independent_of_the_noise():

@@ -98,6 +98,24 @@ def test_sample_is_seeded_and_is_the_generation_of_its_latent(tiny):
     np.testing.assert_allclose(decode(a["image"]), expected, atol=1 / 127.5 + 1e-6)  # 8 bits
 
 
+def test_sample_of_a_class_conditional_gan_ends_with_a_one_hot_class_code():
+    """AC-GAN's z is the noise and a one-hot class code: the studio draws both, not a normal
+    class code no class ever trained on."""
+    model = kerasgen.GAN(latent_dim=3, sample_shape=(8, 8, 1), hidden_units=(8,),
+                         output_activation="tanh", num_classes=4, seed=0)
+    conditional = studio.Studio(model, name="acgan", limits=studio.Limits(max_jobs=1))
+    codes = []
+    for seed in range(12):
+        status, answer, _ = call(conditional, "POST", "/api/sample", {"seed": seed})
+        rng = np.random.default_rng(seed)
+        np.testing.assert_allclose(answer["z"][:3], rng.standard_normal(3), rtol=1e-6)
+        code = np.asarray(answer["z"][3:])
+        assert status == 200 and sorted(code) == [0.0, 0.0, 0.0, 1.0]
+        assert code.argmax() == rng.integers(4)
+        codes.append(int(code.argmax()))
+    assert len(set(codes)) > 1, codes
+
+
 def test_edit_moves_the_masked_pixels_toward_the_stroke(tiny):
     z = [0.3, -0.2, 0.5, 0.1]
     stroke = {"points": [[0.0, 0.5], [1.0, 0.5]], "width": 0.25, "color": 1.0}
@@ -300,12 +318,16 @@ def send(url, method, path, body=b"", headers=None, timeout=60):
         connection.close()
 
 
+#: the length of the shipped dcgan_digits' z: 32 noise coordinates and a 10-class one-hot code
+DIGITS_Z = 42
+
+
 def malformed_requests(rng, count):
     """`count` requests, each malformed in one random way."""
     good = {"sample": {"seed": 1},
-            "edit": {"z": [0.0] * 32, "strokes": [{"points": [[0.5, 0.5]], "width": 0.1,
+            "edit": {"z": [0.0] * DIGITS_Z, "strokes": [{"points": [[0.5, 0.5]], "width": 0.1,
                                                     "color": 1.0}]},
-            "interpolate": {"z0": [0.0] * 32, "z1": [0.0] * 32}}
+            "interpolate": {"z0": [0.0] * DIGITS_Z, "z1": [0.0] * DIGITS_Z}}
     bad_values = [None, True, "x" * 50, -1, 10**40, 1e308, -1e308, [], {}, [[[]]], 0.5,
                   "NaN", [float("nan")]]
     for _ in range(count):
@@ -389,11 +411,11 @@ def test_fuzz_malformed_requests_get_4xx_and_the_server_stays_up(server):
 def test_load_of_concurrent_requests_has_no_5xx(server):
     process, url = server
     clients, per_client = 12, 4
-    z = np.random.default_rng(1).standard_normal(32).round(4).tolist()
+    z = np.random.default_rng(1).standard_normal(DIGITS_Z).round(4).tolist()
     bodies = [("/api/edit", {"z": z, "strokes": [{"points": [[0.2, 0.3], [0.8, 0.3]],
                                                   "width": 0.1, "color": 1.0}], "steps": 50}),
               ("/api/sample", {"seed": 3}),
-              ("/api/interpolate", {"z0": z, "z1": [0.0] * 32, "steps": 8})]
+              ("/api/interpolate", {"z0": z, "z1": [0.0] * DIGITS_Z, "steps": 8})]
 
     def client(index):
         log = []

@@ -14,7 +14,7 @@ import numpy as np
 import keras
 
 from kerasgen.models import dcgan_sampling
-from kerasgen.models.gan import GAN, check_num_classes, normalized
+from kerasgen.models.gan import GAN, check_num_classes, discriminator_outputs, normalized
 from kerasgen.models.layers import BatchNormalization, conv2d_transpose, gan_initializer
 from kerasgen.utils import check_positive_int
 
@@ -232,7 +232,9 @@ class DCGAN(GAN):
             discriminator = dcgan_discriminator(image_size, channels * int(pack), base_filters,
                                                 batch_norm, spectral_norm, kernel_size,
                                                 layout=layout, extra_layers=extra_layers,
-                                                name=self.critic_name, outputs=1 + classes)
+                                                name=self.critic_name,
+                                                outputs=discriminator_outputs(
+                                                    classes, kwargs.get("twin_classifier")))
         super().__init__(generator=generator, discriminator=discriminator, pack=pack,
                          spectral_norm=spectral_norm, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom

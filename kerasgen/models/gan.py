@@ -187,6 +187,16 @@ class GAN(GenerativeModel):
             the discriminator outputs 1 + C logits. `generate` draws the classes uniformly;
             `class_latents(labels)` gives latents of chosen classes. Needs pack 1.
         class_weight: the weight of the class cross-entropies in both losses (1, as AC-GAN).
+        classify_generated: D's class loss includes the generated batch (True, AC-GAN's
+            objective) or the real batch alone (False: D's classifier is then one of the data,
+            as in the AC-WGAN-GP code of Gulrajani et al. 2017, and G cannot make its samples
+            easy to classify by agreeing with D on them).
+        twin_classifier: TAC-GAN (Gong et al. 2019, arXiv:1907.02690): D has a second set of C
+            class logits, trained on the generated batch, and G's class loss subtracts that
+            twin's cross-entropy from the real-data classifier's. AC-GAN's objective rewards G
+            for samples its classifier is sure of, which shrinks each class towards its most
+            typical images; the twin's term cancels that bias. D's first classifier then learns
+            from real images only (`classify_generated` is not used).
         seed: int or None, seeds every random draw of training.
 
     The paper's optimizer was momentum SGD: `compile(d_optimizer=keras.optimizers.SGD(0.1,
@@ -215,7 +225,8 @@ class GAN(GenerativeModel):
                  output_activation=None, d_steps=1, loss="non_saturating", r1_weight=0.0,
                  r2_weight=0.0, pack=1, spectral_norm=False, augment=None, augment_fill=-1.0,
                  ema=None, truncation=None, discriminator_filter=None, top_k=None,
-                 top_k_steps=0, num_classes=0, class_weight=1.0, seed=None, **kwargs):
+                 top_k_steps=0, num_classes=0, class_weight=1.0, classify_generated=True,
+                 twin_classifier=False, seed=None, **kwargs):
         r1_weight = _non_negative(r1_weight, "r1_weight")
         r2_weight = _non_negative(r2_weight, "r2_weight")
         num_classes = check_num_classes(num_classes)
@@ -249,8 +260,9 @@ class GAN(GenerativeModel):
         self.discriminator = self.network("discriminator", discriminator, lambda: (
             mlp_discriminator(packed_shape(self.sample_shape, self.pack), d_units,
                               activation, spectral_norm=self.spectral_norm,
-                              name=self.critic_name, outputs=1 + num_classes)))
-        self._setup_classes(num_classes, class_weight)
+                              name=self.critic_name,
+                              outputs=discriminator_outputs(num_classes, twin_classifier))))
+        self._setup_classes(num_classes, class_weight, classify_generated, twin_classifier)
         if isinstance(d_steps, bool) or int(d_steps) < 1:
             raise ValueError(f"`d_steps` must be >= 1, got {d_steps}.")
         self.d_steps = int(d_steps)
@@ -294,23 +306,32 @@ class GAN(GenerativeModel):
                     augment=self.augment, augment_fill=self.augment_fill, ema=self.ema,
                     truncation=self.truncation, discriminator_filter=self.discriminator_filter,
                     top_k=self.top_k, top_k_steps=self.top_k_steps,
-                    num_classes=self.num_classes, class_weight=self.class_weight, seed=self.seed)
+                    num_classes=self.num_classes, class_weight=self.class_weight,
+                    classify_generated=self.classify_generated,
+                    twin_classifier=self.twin_classifier, seed=self.seed)
 
     # -- AC-GAN's classes
-    def _setup_classes(self, num_classes, class_weight):
+    def _setup_classes(self, num_classes, class_weight, classify_generated, twin_classifier):
         self.num_classes = num_classes
         self.class_weight = _non_negative(class_weight, "class_weight")
+        self.classify_generated = bool(classify_generated)
+        self.twin_classifier = bool(twin_classifier)
         self.noise_dim = self.latent_dim - num_classes
         if not num_classes:
+            if self.twin_classifier:
+                raise ValueError("twin_classifier needs a class-conditional model "
+                                 "(num_classes > 0).")
             return
         if self.noise_dim < 1:
             raise ValueError(f"The generator's input ({self.latent_dim}) must hold the noise and "
                              f"the {num_classes}-class one-hot code.")
         outputs = self.discriminator.output_shape
-        if len(outputs) != 2 or outputs[-1] != 1 + num_classes:
+        expected = discriminator_outputs(num_classes, self.twin_classifier)
+        if len(outputs) != 2 or outputs[-1] != expected:
             raise ValueError(f"num_classes={num_classes} needs a discriminator with "
-                             f"{1 + num_classes} outputs (the real/fake logit, then the class "
-                             f"logits); this one outputs {outputs}.")
+                             f"{expected} outputs (the real/fake logit, then the class "
+                             f"logits{', then the twin' if self.twin_classifier else ''}); "
+                             f"this one outputs {outputs}.")
         if self.pack != 1:
             raise ValueError(f"num_classes needs pack=1 (a packed group has no one class), got "
                              f"pack={self.pack}.")
@@ -483,11 +504,14 @@ class GAN(GenerativeModel):
             return outputs, None
         return outputs[:, :1], outputs[:, 1:]
 
-    def class_loss(self, labels, class_logits):
-        """AC-GAN's term: the mean cross-entropy of the labels under the class logits."""
+    def class_loss(self, labels, class_logits, twin=False):
+        """AC-GAN's term: the mean cross-entropy of the labels under the class logits (the
+        first C of D's class outputs, or with `twin` the TAC-GAN twin's C after them)."""
+        c = self.num_classes
+        logits = class_logits[:, c:] if twin else class_logits[:, :c]
         return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
             labels=tf.cast(tf.reshape(labels, [-1]), tf.int32),
-            logits=tf.cast(class_logits, tf.float32)))
+            logits=tf.cast(logits, tf.float32)))
 
     def penalties(self, x, fake, noise, training=True):
         """The regularization terms of the discriminator loss, as a dict of named penalties."""
@@ -517,8 +541,11 @@ class GAN(GenerativeModel):
             d_loss = d_loss + self.penalty_total(penalties)
         extra = {}
         if self.num_classes:
-            extra["d_class_loss"] = (self.class_loss(labels, real_classes)
-                                     + self.class_loss(labels, fake_classes))
+            extra["d_class_loss"] = self.class_loss(labels, real_classes)
+            if self.twin_classifier:
+                extra["d_class_loss"] += self.class_loss(labels, fake_classes, twin=True)
+            elif self.classify_generated:
+                extra["d_class_loss"] += self.class_loss(labels, fake_classes)
             d_loss = d_loss + self.class_weight * extra["d_class_loss"]
         return dict(penalties, d_loss=d_loss, **extra, **self.statistics(real_out, fake_out))
 
@@ -535,6 +562,8 @@ class GAN(GenerativeModel):
         if not self.num_classes:
             return {"g_loss": g_loss}
         class_loss = self.class_loss(labels, classes)
+        if self.twin_classifier:
+            class_loss = class_loss - self.class_loss(labels, classes, twin=True)
         return {"g_loss": g_loss + self.class_weight * class_loss, "g_class_loss": class_loss}
 
     def top_k_fraction(self):
@@ -639,6 +668,12 @@ class GAN(GenerativeModel):
         """Generations along the latent path between the projections of two images.
         See `kerasgen.editing.interpolate_images`."""
         return editing.interpolate_images(self, x0, x1, steps=steps, **kwargs)
+
+
+def discriminator_outputs(num_classes, twin_classifier=False):
+    """The discriminator's outputs: the real/fake logit, then C class logits (AC-GAN), then C
+    more for TAC-GAN's twin classifier."""
+    return 1 + int(num_classes) * (2 if twin_classifier else 1)
 
 
 def check_num_classes(num_classes):

@@ -30,13 +30,14 @@ import keras
 from kerasgen import losses as losses_lib
 from kerasgen import optimizers as optimizers_lib
 from kerasgen.models.dcgan import dcgan_discriminator, dcgan_generator
-from kerasgen.models.gan import (GAN, check_num_classes, mlp_discriminator, mlp_generator,
-                                 packed_shape)
+from kerasgen.models.gan import (GAN, check_num_classes, discriminator_outputs,
+                                 mlp_discriminator, mlp_generator, packed_shape)
 
 
 def _networks(architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
               activation, output_activation, image_size, channels, base_filters,
-              critic_batch_norm, pack, spectral_norm, extra_layers, num_classes=0):
+              critic_batch_norm, pack, spectral_norm, extra_layers, num_classes=0,
+              twin_classifier=False):
     if architecture not in ("mlp", "dcgan"):
         raise ValueError(f"`architecture` must be 'mlp' or 'dcgan', got {architecture!r}.")
     if architecture == "dcgan":
@@ -50,7 +51,8 @@ def _networks(architecture, generator, discriminator, latent_dim, sample_shape, 
                                                 batch_norm=critic_batch_norm,
                                                 spectral_norm=spectral_norm,
                                                 extra_layers=extra_layers, name="critic",
-                                                outputs=1 + num_classes)
+                                                outputs=discriminator_outputs(
+                                                    num_classes, twin_classifier))
         return generator, discriminator
     if generator is None:
         if latent_dim is None or sample_shape is None:
@@ -61,7 +63,8 @@ def _networks(architecture, generator, discriminator, latent_dim, sample_shape, 
     if discriminator is None:
         discriminator = mlp_discriminator(
             packed_shape(generator.output_shape[1:], pack), hidden_units, activation,
-            spectral_norm=spectral_norm, name="critic", outputs=1 + num_classes)
+            spectral_norm=spectral_norm, name="critic",
+            outputs=discriminator_outputs(num_classes, twin_classifier))
     return generator, discriminator
 
 
@@ -112,7 +115,7 @@ class WGAN(GAN):
             architecture, generator, discriminator, latent_dim, sample_shape, hidden_units,
             activation, output_activation, image_size, channels, base_filters,
             self.critic_batch_norm, int(pack), spectral_norm, int(extra_layers),
-            check_num_classes(kwargs.get("num_classes", 0)))
+            check_num_classes(kwargs.get("num_classes", 0)), kwargs.get("twin_classifier", False))
         super().__init__(generator=generator, discriminator=discriminator, pack=pack,
                          spectral_norm=spectral_norm, **kwargs)
         # GAN.__init__ saw built networks; only those the user passed are custom

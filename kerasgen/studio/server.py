@@ -92,7 +92,11 @@ class Studio:
         return image_to_data_url(image, self.value_range)
 
     def sample(self, seed):
-        z = np.random.default_rng(seed).standard_normal(self.model.latent_dim).astype(np.float32)
+        rng = np.random.default_rng(seed)
+        classes = getattr(self.model, "num_classes", 0)
+        z = rng.standard_normal(self.model.latent_dim - classes).astype(np.float32)
+        if classes:  # a class-conditional GAN: the noise, then a one-hot code of a drawn class
+            z = np.concatenate([z, np.eye(classes, dtype=np.float32)[rng.integers(classes)]])
         image = np.asarray(self.model.generate_from_latents(z[None]))[0]
         return {"z": z.tolist(), "image": self._image(image)}
 
