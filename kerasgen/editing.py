@@ -251,14 +251,15 @@ def _minimizer(generator, latent_dim, sample_shape):
     image = tf.TensorSpec((None,) + tuple(sample_shape), tf.float32)
     latent = tf.TensorSpec((None, latent_dim), tf.float32)
     vector = tf.TensorSpec((None,), tf.float32)
+    coordinates = tf.TensorSpec((latent_dim,), tf.float32)
     scalar = tf.TensorSpec((), tf.float32)
     count = tf.TensorSpec((), tf.int32)
     beta_1, beta_2, epsilon = 0.9, 0.999, 1e-8  # Adam's defaults (Kingma & Ba 2015)
 
     @tf.function(input_signature=[latent, latent, latent, count, latent, vector, image, image,
-                                  latent, scalar, scalar, scalar, count])
+                                  latent, scalar, scalar, scalar, coordinates, count])
     def run(z, m, v, t, best_z, best_loss, target, mask, z_ref, smooth_weight, prior_weight,
-            learning_rate, steps):
+            learning_rate, moving, steps):
         mask_total = tf.maximum(tf.reduce_sum(mask, axes), 1e-6)
 
         def objective(z):
@@ -285,7 +286,7 @@ def _minimizer(generator, latent_dim, sample_shape):
             tf_t = tf.cast(t, tf.float32)
             step = learning_rate * (m / (1 - beta_1 ** tf_t)) / (
                 tf.sqrt(v / (1 - beta_2 ** tf_t)) + epsilon)
-            return i + 1, z - step, m, v, t, best_z, best_loss
+            return i + 1, z - moving * step, m, v, t, best_z, best_loss
 
         _, z, m, v, t, best_z, best_loss = tf.while_loop(
             lambda i, *_: i < steps, body, [0, z, m, v, t, best_z, best_loss])
@@ -297,7 +298,7 @@ def _minimizer(generator, latent_dim, sample_shape):
 
 
 def fit_latents(model, z0, target, mask, z_ref=None, steps=100, smooth_weight=0.0,
-                prior_weight=1e-3, learning_rate=0.1, time_limit=None):
+                prior_weight=1e-3, learning_rate=0.1, time_limit=None, keep_class=False):
     """Minimizes the masked objective of the module docstring from `z0` (batched, NumPy).
 
     Args:
@@ -310,6 +311,9 @@ def fit_latents(model, z0, target, mask, z_ref=None, steps=100, smooth_weight=0.
         learning_rate: Adam's step size in latent units.
         time_limit: seconds after which to stop (checked every `CHUNK` updates) and return the
             best latents so far; None for no limit.
+        keep_class: for a class-conditional GAN (`num_classes`), move only the noise
+            coordinates of z and keep its class code (edits: a free code re-draws the whole
+            image from another class's mixture instead of changing it where the strokes are).
     Returns:
         `(z, loss, info)`: the best latents seen (n, latent_dim), their objective per example,
         and `{"steps": updates made, "timed_out": bool}`.
@@ -330,7 +334,7 @@ def fit_latents(model, z0, target, mask, z_ref=None, steps=100, smooth_weight=0.
     fixed = [tf.constant(target, tf.float32), tf.constant(mask, tf.float32),
              tf.constant(z0 if z_ref is None else z_ref, tf.float32),
              tf.constant(smooth_weight, tf.float32), tf.constant(prior_weight, tf.float32),
-             tf.constant(learning_rate, tf.float32)]
+             tf.constant(learning_rate, tf.float32), tf.constant(_moving(model, keep_class))]
     done, timed_out = 0, False
     while True:
         chunk = min(CHUNK, steps - done)
@@ -343,6 +347,16 @@ def fit_latents(model, z0, target, mask, z_ref=None, steps=100, smooth_weight=0.
             timed_out = True
             break
     return best_z.numpy(), best_loss.numpy(), {"steps": done, "timed_out": timed_out}
+
+
+def _moving(model, keep_class):
+    """Which latent coordinates the minimizer moves: all, or with `keep_class` all but a
+    class-conditional model's class code."""
+    moving = np.ones(model.latent_dim, np.float32)
+    classes = getattr(model, "num_classes", 0) if keep_class else 0
+    if classes:
+        moving[model.latent_dim - classes:] = 0.0
+    return moving
 
 
 def _generate(model, z):
@@ -472,7 +486,8 @@ def edit(model, image=None, mask=None, target=None, z=None, steps=100, smooth_we
         z0, _ = project(model, x, steps=project_steps,
                         encoder=encoder, prior_weight=prior_weight, time_limit=time_limit)
     remaining = None if time_limit is None else max(0.0, time_limit - (time.monotonic() - start))
-    z_new, _, _ = fit_latents(model, z0, target, mask, steps=steps, smooth_weight=smooth_weight,
+    z_new, _, _ = fit_latents(model, z0, target, mask, steps=steps, keep_class=True,
+                              smooth_weight=smooth_weight,
                               prior_weight=prior_weight, learning_rate=learning_rate,
                               time_limit=remaining)
     return z_new[0], _generate(model, z_new)[0]

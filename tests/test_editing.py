@@ -178,3 +178,20 @@ def test_strokes_rasterize_to_a_soft_mask_and_their_colour():
 def test_bad_strokes_get_a_clear_error(strokes, message):
     with pytest.raises(ValueError, match=message):
         editing.rasterize_strokes(strokes, (8, 8, 1))
+
+
+def test_edits_of_a_class_conditional_gan_keep_its_class_code():
+    """`keep_class=True` (what `edit` and the studio use) moves only the noise coordinates of an
+    AC-GAN's z; projection (`keep_class=False`) may move the code too."""
+    model = kerasgen.DCGAN(image_size=8, channels=1, latent_dim=4, base_filters=4,
+                           num_classes=3, seed=0)
+    z0 = model.class_latents([1], seed=0).numpy()
+    target = -np.ones((1, 8, 8, 1), np.float32)
+    mask = np.ones_like(target)
+    kept, _, _ = editing.fit_latents(model, z0, target, mask, steps=20, keep_class=True)
+    np.testing.assert_array_equal(kept[0, 4:], [0.0, 1.0, 0.0])
+    assert np.abs(kept[0, :4] - z0[0, :4]).max() > 0.1
+    free, _, _ = editing.fit_latents(model, z0, target, mask, steps=20)
+    assert np.abs(free[0, 4:] - z0[0, 4:]).max() > 0.1
+    _, edited = model.edit(z=z0[0], mask=mask[0], target=target[0], steps=10)
+    assert edited.shape == (8, 8, 1)

@@ -134,7 +134,7 @@ class Studio:
 
         start = np.asarray(self.model.generate_from_latents(z[None]))[0]
         z_new, _, info = editing.fit_latents(
-            self.model, z[None], target[None], mask[None], steps=steps,
+            self.model, z[None], target[None], mask[None], steps=steps, keep_class=True,
             smooth_weight=self.smooth_weight, time_limit=self.limits.time_limit)
         edited = np.asarray(self.model.generate_from_latents(z_new))[0]
         lo, hi = self.value_range
